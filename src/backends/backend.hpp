@@ -1,0 +1,80 @@
+// The seam between the training loop (model/trainer.cpp, written once) and the compute
+// backends (cpu-ref, cpu, cuda). A backend owns the problem's data in its own memory, the
+// parameters and the Adam state, and runs whole epochs: a coarse interface on purpose, so that
+// a GPU backend can keep everything on the device and replay an epoch as one CUDA graph.
+//
+// Semantics every backend implements identically (cpu-ref is the executable definition):
+//  forward, layer l = 0..L-1, input H_0 = X:
+//    D_l = dropout(H_l)   mask of layer l: dropout_keep(seed, l, epoch, i*width+j, p) (core/philox.hpp);
+//                          layer 0 only if config.input_dropout; none in eval mode
+//    Z_l = D_l W_l (+ b_l if bias_before_aggregation)
+//    P_l = A_hat Z_l (+ b_l otherwise)
+//    H_{l+1} = relu(P_l) for l < L-1; logits = P_{L-1}
+//  loss: mean softmax cross-entropy over train nodes; accuracy: argmax (first maximum) == label.
+//  gradient: exact backward of the above, plus weight_decay * param for the decayed parameters;
+//  Adam as torch.optim.Adam (bias-corrected, eps added to sqrt(v_hat)); step counter from 1.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "model/parameters.hpp"
+#include "model/problem.hpp"
+
+namespace gcn {
+
+struct EpochMetrics {
+  double train_loss = 0, train_acc = 0;  // of the training forward (dropout on)
+  double val_loss = 0, val_acc = 0;      // eval forward, or the training forward (val_from_train_forward)
+};
+
+struct EvalMetrics {
+  double loss = 0, accuracy = 0;
+};
+
+struct BackendOptions {
+  int threads = 0;                  // cpu: 0 = all cores
+  int device = 0;                   // cuda: device ordinal
+  bool sync_every_epoch = false;    // cuda: read metrics back after every epoch
+};
+
+struct BackendInfo {
+  std::string name;                 // "cpu-ref", "cpu", "cuda"
+  std::string device;               // "Intel Xeon ... (2 threads)", "NVIDIA H100 80GB HBM3"
+  int threads = 1;
+  uint64_t peak_device_bytes = 0;   // device memory high-water mark (GPU backends)
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Takes the problem (data uploaded once; dense copies made here if the config asks).
+  virtual void load(const Problem& problem) = 0;
+  // Sets parameters, zeroes Adam state and the step counter; `seed` keys the dropout masks.
+  virtual void reset(const Parameters<float>& params, uint64_t seed) = 0;
+  virtual Parameters<float> parameters() = 0;
+
+  // One epoch: training forward, loss, backward, Adam step, validation metrics. May return
+  // before the device has finished; metrics stay on the backend until collect_metrics().
+  virtual void train_epoch(int epoch) = 0;
+  // Waits for queued work and returns the metrics of the epochs run since the last call.
+  virtual std::vector<EpochMetrics> collect_metrics() = 0;
+  // Eval-mode forward (no dropout); loss and accuracy over the nodes of `split`.
+  virtual EvalMetrics evaluate(Split split) = 0;
+
+  virtual BackendInfo info() const = 0;
+};
+
+// Names of the backends compiled into this binary, in registry order.
+std::vector<std::string> compiled_backends();
+// Names of the backends that can run here (cuda only with a usable GPU), with the reason for
+// each one that cannot in `unavailable` as "name: reason".
+std::vector<std::string> available_backends(std::vector<std::string>* unavailable = nullptr);
+// Throws gcn::Error for an unknown name or a backend that cannot run here (saying why).
+std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options);
+
+}  // namespace gcn

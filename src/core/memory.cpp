@@ -1,0 +1,57 @@
+#include "core/memory.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace gcn {
+
+uint64_t physical_memory_bytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+}
+
+std::string format_bytes(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024.0 && unit < 6) {
+    value /= 1024.0;
+    ++unit;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+  return buffer;
+}
+
+size_t checked_element_count(int64_t rows, int64_t cols, size_t element_bytes, const std::string& what,
+                             const std::string& hint) {
+  if (rows < 0 || cols < 0) fail(what + ": negative size " + std::to_string(rows) + " x " + std::to_string(cols));
+  if (rows == 0 || cols == 0) return 0;
+  const uint64_t max_elements = std::numeric_limits<uint64_t>::max() / element_bytes;
+  const auto r = static_cast<uint64_t>(rows);
+  const auto c = static_cast<uint64_t>(cols);
+  const std::string shape = std::to_string(rows) + " x " + std::to_string(cols);
+  if (r > max_elements / c) fail(what + " of " + shape + " elements overflows 64-bit size" + (hint.empty() ? "" : "; " + hint));
+  const uint64_t bytes = r * c * element_bytes;
+  const uint64_t limit = physical_memory_bytes();
+  if (limit != 0 && bytes > limit) {
+    fail(what + " of " + shape + " needs " + format_bytes(bytes) + ", more than this machine's " + format_bytes(limit) +
+         " of memory" + (hint.empty() ? "" : "; " + hint));
+  }
+  return static_cast<size_t>(r * c);
+}
+
+uint64_t peak_rss_bytes() {
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+}  // namespace gcn

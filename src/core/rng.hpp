@@ -42,7 +42,8 @@ class Rng {
 
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-32 for our sizes).
   uint64_t below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+    __extension__ using u128 = unsigned __int128;  // GCC/Clang extension; fine on every target we build
+    return static_cast<uint64_t>((static_cast<u128>(next_u64()) * n) >> 64);
   }
 
   // Standard normal by Box-Muller.

@@ -1,0 +1,75 @@
+// The one list of backends. Adding a backend = a folder under src/backends plus one line here.
+#include <functional>
+
+#include "backends/backend.hpp"
+#include "backends/cpu_ref/cpu_ref_backend.hpp"
+#include "core/error.hpp"
+
+#if __has_include("backends/cpu/cpu_backend.hpp")
+#include "backends/cpu/cpu_backend.hpp"
+#define GCNBENCH_HAVE_CPU_BACKEND 1
+#endif
+#if defined(GCNBENCH_HAVE_CUDA)
+#include "backends/cuda/cuda_backend.hpp"
+#endif
+
+namespace gcn {
+namespace {
+
+struct BackendEntry {
+  const char* name;
+  std::function<std::unique_ptr<Backend>(const BackendOptions&)> make;
+  // Empty when the backend can run on this machine, else the reason it cannot.
+  std::function<std::string()> unavailable_reason;
+};
+
+const std::vector<BackendEntry>& registry() {
+  static const std::vector<BackendEntry> entries = {
+      {"cpu-ref", make_cpu_ref_backend, [] { return std::string(); }},
+#ifdef GCNBENCH_HAVE_CPU_BACKEND
+      {"cpu", make_cpu_backend, [] { return std::string(); }},
+#endif
+#if defined(GCNBENCH_HAVE_CUDA)
+      {"cuda", make_cuda_backend, cuda_unavailable_reason},
+#endif
+  };
+  return entries;
+}
+
+}  // namespace
+
+std::vector<std::string> compiled_backends() {
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) names.emplace_back(entry.name);
+  return names;
+}
+
+std::vector<std::string> available_backends(std::vector<std::string>* unavailable) {
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) {
+    const std::string reason = entry.unavailable_reason();
+    if (reason.empty()) {
+      names.emplace_back(entry.name);
+    } else if (unavailable) {
+      unavailable->push_back(std::string(entry.name) + ": " + reason);
+    }
+  }
+  return names;
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options) {
+  for (const auto& entry : registry()) {
+    if (name != entry.name) continue;
+    const std::string reason = entry.unavailable_reason();
+    if (!reason.empty()) fail("backend '" + name + "' cannot run here: " + reason);
+    return entry.make(options);
+  }
+#if !defined(GCNBENCH_HAVE_CUDA)
+  if (name == "cuda") fail("backend 'cuda' is not available: gcnbench was built without CUDA (no nvcc found at configure time)");
+#endif
+  std::string known;
+  for (const auto& n : compiled_backends()) known += (known.empty() ? "" : ", ") + n;
+  fail("unknown backend '" + name + "' (built: " + known + ")");
+}
+
+}  // namespace gcn

@@ -1,0 +1,12 @@
+// One function per subcommand; each adds itself to the app and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace gcn::cli {
+
+void add_train_command(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_backends_command(CLI::App& app);
+
+}  // namespace gcn::cli

@@ -1,0 +1,34 @@
+// gcnbench: train and benchmark GCNs on several backends. Library code throws gcn::Error;
+// here it becomes one message on stderr and exit status 2.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"gcnbench: train Graph Convolutional Networks on several backends and benchmark them "
+               "against PyTorch, PyG, JAX and MLX"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(GCNBENCH_VERSION) + " (" GCNBENCH_GIT_COMMIT ")");
+  gcn::cli::add_train_command(app);
+  gcn::cli::add_export_command(app);
+  gcn::cli::add_backends_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const gcn::Error& e) {
+    std::cerr << "gcnbench: error: " << e.what() << std::endl;
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "gcnbench: error: out of memory (the input is too large for this machine)" << std::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gcnbench: internal error: " << e.what() << std::endl;
+    return 3;
+  }
+  return 0;
+}

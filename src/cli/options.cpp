@@ -1,0 +1,152 @@
+#include "cli/options.hpp"
+
+#include <charconv>
+
+#include "core/error.hpp"
+#include "data/loaders.hpp"
+
+namespace gcn::cli {
+
+void add_data_options(CLI::App& app, DataOptions& options) {
+  auto* dataset = app.add_option("--dataset", options.dataset,
+                                 "Dataset by name (cora, citeseer): $GCNBENCH_DATA/NAME, else data/NAME in the repo "
+                                 "(filled by scripts/get-data)");
+  auto* data = app.add_option("--data", options.data_path,
+                              "Dataset directory in the plain-text format, or a linqs PATH/NAME.content file "
+                              "(NAME.cites beside it)");
+  auto* synthetic = app.add_option("--synthetic", options.synthetic,
+                                   "Synthetic planted-partition graph: nodes=N,degree=D,features=F,classes=C,seed=S"
+                                   "[,density=P][,homophily=H]");
+  dataset->excludes(data)->excludes(synthetic);
+  data->excludes(synthetic);
+}
+
+Dataset load_dataset(const DataOptions& options) {
+  if (!options.synthetic.empty()) return generate_synthetic(parse_synthetic_spec(options.synthetic));
+  if (!options.data_path.empty()) {
+    const std::string& path = options.data_path;
+    if (path.size() > 8 && path.ends_with(".content")) return load_linqs_dataset(path);
+    return load_text_dataset(path);
+  }
+  return load_named_dataset(options.dataset.empty() ? "cora" : options.dataset);
+}
+
+std::string describe_data_source(const DataOptions& options) {
+  if (!options.synthetic.empty()) return "synthetic:" + options.synthetic;
+  if (!options.data_path.empty()) return options.data_path;
+  return options.dataset.empty() ? "cora" : options.dataset;
+}
+
+void ModelOptions::add_to(CLI::App& app, const std::string& default_preset) {
+  preset_ = default_preset;
+  values_ = preset_config(default_preset);
+  options_.push_back(app.add_option("--preset", preset_, "kipf (Kipf & Welling / PyG) or mlx-gcn (the MLX-vs-CUDA "
+                                                         "benchmark's PyTorch model); flags below override it")
+                         ->capture_default_str());
+  options_.push_back(app.add_option("--layers", values_.layers, "Number of GCN layers"));
+  options_.push_back(app.add_option("--hidden", values_.hidden, "Hidden width"));
+  options_.push_back(app.add_option("--dropout", values_.dropout, "Dropout probability (0 disables dropout)"));
+  options_.push_back(app.add_flag("--input-dropout", input_dropout_, "Dropout on the features too (kipf)"));
+  options_.push_back(app.add_flag("--no-input-dropout", no_input_dropout_, "Dropout only on hidden layers (mlx-gcn)"));
+  options_.push_back(app.add_flag("--bias-before-aggregation", bias_before_, "H' = A (H W + b) (mlx-gcn)"));
+  options_.push_back(app.add_flag("--bias-after-aggregation", bias_after_, "H' = A (H W) + b (kipf, PyG)"));
+  options_.push_back(app.add_flag("--no-bias", no_bias_, "No bias"));
+  options_.push_back(app.add_option("--lr", values_.lr, "Adam learning rate"));
+  options_.push_back(app.add_option("--weight-decay", values_.weight_decay, "L2 weight decay added to the gradient"));
+  options_.push_back(app.add_flag("--weight-decay-first-layer", wd_first_, "Weight decay on layer 0 only (kipf)"));
+  options_.push_back(app.add_flag("--weight-decay-all-layers", wd_all_, "Weight decay on every parameter (mlx-gcn)"));
+  options_.push_back(app.add_option("--epochs", values_.epochs, "Training epochs per run"));
+  options_.push_back(app.add_flag("--row-normalize", row_normalize_, "Row-normalize features (kipf)"));
+  options_.push_back(app.add_flag("--raw-features", no_row_normalize_, "Keep raw feature values (mlx-gcn)"));
+  options_.push_back(app.add_option("--adj", adjacency_, "Adjacency: sparse (CSR SpMM) or dense (n x n matmul)")
+                         ->check(CLI::IsMember({"sparse", "dense"})));
+  options_.push_back(app.add_option("--features", features_, "Features: sparse (CSR) or dense")
+                         ->check(CLI::IsMember({"sparse", "dense"})));
+  options_.push_back(app.add_flag("--val-from-train-forward", val_train_,
+                                  "Validation metrics from the training forward's logits (mlx-gcn)"));
+  options_.push_back(app.add_flag("--val-from-eval-forward", val_eval_,
+                                  "Validation metrics from a separate eval-mode forward (kipf)"));
+}
+
+ModelConfig ModelOptions::resolve() const {
+  ModelConfig config = preset_config(preset_);
+  const auto set = [&](const char* name) {
+    for (const auto* option : options_)
+      if (option->check_lname(std::string(name).substr(2)) && option->count() > 0) return true;
+    return false;
+  };
+  if (set("--layers")) config.layers = values_.layers;
+  if (set("--hidden")) config.hidden = values_.hidden;
+  if (set("--dropout")) config.dropout = values_.dropout;
+  if (input_dropout_) config.input_dropout = true;
+  if (no_input_dropout_) config.input_dropout = false;
+  if (bias_before_) config.bias_before_aggregation = true;
+  if (bias_after_) config.bias_before_aggregation = false;
+  if (no_bias_) config.bias = false;
+  if (set("--lr")) config.lr = values_.lr;
+  if (set("--weight-decay")) config.weight_decay = values_.weight_decay;
+  if (wd_first_) config.weight_decay_first_layer_only = true;
+  if (wd_all_) config.weight_decay_first_layer_only = false;
+  if (set("--epochs")) config.epochs = values_.epochs;
+  if (row_normalize_) config.row_normalize_features = true;
+  if (no_row_normalize_) config.row_normalize_features = false;
+  if (!adjacency_.empty()) config.adjacency = parse_adjacency_mode(adjacency_);
+  if (!features_.empty()) config.features = parse_feature_mode(features_);
+  if (val_train_) config.val_from_train_forward = true;
+  if (val_eval_) config.val_from_train_forward = false;
+  if (config.dropout < 0 || config.dropout >= 1) fail("--dropout must be in [0, 1)");
+  if (config.layers < 1) fail("--layers must be at least 1");
+  if (config.hidden < 1) fail("--hidden must be at least 1");
+  if (config.epochs < 1) fail("--epochs must be at least 1");
+  if (!(config.lr > 0)) fail("--lr must be positive");
+  if (config.weight_decay < 0) fail("--weight-decay must not be negative");
+  return config;
+}
+
+std::vector<std::string> ModelOptions::explicit_arguments() const {
+  std::vector<std::string> args;
+  for (const auto* option : options_) {
+    if (option->count() == 0) continue;
+    const std::string name = "--" + option->get_lnames().front();
+    if (option->get_type_size() == 0) {
+      args.push_back(name);
+    } else {
+      for (const auto& value : option->results()) {
+        args.push_back(name);
+        args.push_back(value);
+      }
+    }
+  }
+  return args;
+}
+
+std::vector<uint64_t> parse_seeds(const std::string& text) {
+  std::vector<uint64_t> seeds;
+  const auto parse_number = [&](std::string_view word) {
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+    if (ec != std::errc() || end != word.data() + word.size() || word.empty())
+      fail("--seeds: '" + std::string(word) + "' is not a non-negative integer (use e.g. 3, 0-9 or 0,4,7)");
+    return value;
+  };
+  std::string_view rest = text;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    const size_t dash = item.find('-');
+    if (dash == std::string_view::npos) {
+      seeds.push_back(parse_number(item));
+    } else {
+      const uint64_t first = parse_number(item.substr(0, dash));
+      const uint64_t last = parse_number(item.substr(dash + 1));
+      if (last < first) fail("--seeds: range '" + std::string(item) + "' is empty");
+      if (last - first >= 100000) fail("--seeds: range '" + std::string(item) + "' has more than 100000 seeds");
+      for (uint64_t s = first; s <= last; ++s) seeds.push_back(s);
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return seeds;
+}
+
+}  // namespace gcn::cli

@@ -1,0 +1,50 @@
+// Flags shared by the subcommands: where the data comes from, the model configuration (a
+// preset plus per-field overrides) and seed lists.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "model/config.hpp"
+
+namespace gcn::cli {
+
+struct DataOptions {
+  std::string dataset;    // --dataset cora|citeseer
+  std::string data_path;  // --data DIR or PATH/name.content
+  std::string synthetic;  // --synthetic SPEC
+};
+
+void add_data_options(CLI::App& app, DataOptions& options);
+// Exactly one source must be given; "cora" when none is.
+Dataset load_dataset(const DataOptions& options);
+// A short label for reports: "cora", the directory name, or the synthetic name.
+std::string describe_data_source(const DataOptions& options);
+
+// Model flags: the preset, then every field the user set explicitly on top.
+class ModelOptions {
+ public:
+  void add_to(CLI::App& app, const std::string& default_preset);
+  ModelConfig resolve() const;
+  // The flags the user set, as command-line words (passed on to child processes).
+  std::vector<std::string> explicit_arguments() const;
+
+ private:
+  std::string preset_;
+  ModelConfig values_;
+  bool input_dropout_ = false, no_input_dropout_ = false;
+  bool bias_before_ = false, bias_after_ = false, no_bias_ = false;
+  bool wd_first_ = false, wd_all_ = false;
+  bool row_normalize_ = false, no_row_normalize_ = false;
+  bool val_train_ = false, val_eval_ = false;
+  std::string adjacency_, features_;
+  std::vector<CLI::Option*> options_;
+};
+
+// "3", "0-9", "0,4,7", "0-2,8": ascending order preserved as written; throws on bad input.
+std::vector<uint64_t> parse_seeds(const std::string& text);
+
+}  // namespace gcn::cli

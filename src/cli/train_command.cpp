@@ -1,0 +1,118 @@
+// `gcnbench train`: trains one backend on one dataset for a list of seeds and prints a line
+// per epoch (or JSON lines) and a summary.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "backends/backend.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "core/error.hpp"
+#include "core/memory.hpp"
+#include "model/problem.hpp"
+#include "model/trainer.hpp"
+#include "report/train_events.hpp"
+
+namespace gcn::cli {
+namespace {
+
+struct TrainCommand {
+  DataOptions data;
+  ModelOptions model;
+  std::string backend = "cpu-ref";
+  std::string seeds = "0";
+  std::string init_weights, save_initial_weights;
+  int threads = 0;
+  int warmup = 0;
+  bool json = false;
+  bool sync_every_epoch = false;
+  bool quiet = false;
+
+  void run() const {
+    const ModelConfig config = model.resolve();
+    TrainOptions options;
+    options.seeds = parse_seeds(seeds);
+    options.warmup_epochs = warmup;
+    options.sync_every_epoch = sync_every_epoch;
+    if (!init_weights.empty()) options.initial_parameters = load_parameters(init_weights);
+
+    const Dataset dataset = load_dataset(data);
+    const Problem problem = make_problem(dataset, config);
+    if (!save_initial_weights.empty())
+      save_parameters(options.initial_parameters ? *options.initial_parameters
+                                                 : glorot_parameters(problem.widths(), config.bias, options.seeds.front()),
+                      save_initial_weights);
+    if (options.initial_parameters) check_shapes(*options.initial_parameters, problem);
+
+    BackendOptions backend_options;
+    backend_options.threads = threads;
+    backend_options.sync_every_epoch = sync_every_epoch;
+    std::unique_ptr<Backend> engine = make_backend(backend, backend_options);
+    engine->load(problem);
+
+    const auto on_epoch = [&](uint64_t seed, int epoch, const EpochMetrics& m, std::optional<double> ms) {
+      if (json) {
+        std::cout << epoch_event(seed, epoch, m, ms).dump() << '\n';
+      } else if (!quiet) {
+        std::printf("seed %llu  epoch %4d  train_loss %.4f  val_loss %.4f  val_acc %.4f  epoch_ms %s\n",
+                    static_cast<unsigned long long>(seed), epoch, m.train_loss, m.val_loss, m.val_acc,
+                    ms ? std::to_string(*ms).c_str() : "-");
+      }
+    };
+    const auto on_run = [&](const RunResult& r) {
+      if (json) {
+        std::cout << run_event(r, peak_rss_bytes(), engine->info().peak_device_bytes).dump() << '\n';
+      } else {
+        std::printf("seed %llu  test_loss %.4f  test_acc %.4f  epoch_ms_mean %.4f  (%d epochs, %.1f ms)\n",
+                    static_cast<unsigned long long>(r.seed), r.test.loss, r.test.accuracy, r.epoch_ms_mean,
+                    static_cast<int>(r.epochs.size()), r.total_ms);
+      }
+      std::fflush(stdout);
+    };
+    const std::vector<RunResult> runs = train(*engine, problem, options, on_epoch, on_run);
+    const nlohmann::json summary = summary_event({engine->info(), problem.dataset_name, config}, runs);
+    if (json) {
+      std::cout << summary.dump() << std::endl;
+    } else {
+      std::printf("%s on %s (%s adjacency, %s features, preset %s): test_acc %.4f +- %.4f over %zu seed(s), "
+                  "test_loss %.4f, epoch %.4f ms (median %.4f)\n",
+                  backend.c_str(), problem.dataset_name.c_str(), to_string(config.adjacency), to_string(config.features),
+                  config.preset.c_str(), summary["test_acc_mean"].get<double>(), summary["test_acc_std"].get<double>(),
+                  runs.size(), summary["test_loss_mean"].get<double>(), summary["epoch_ms_mean"].get<double>(),
+                  summary["epoch_ms_median"].get<double>());
+    }
+  }
+
+  static void check_shapes(const Parameters<float>& params, const Problem& problem) {
+    const auto widths = problem.widths();
+    bool ok = params.num_layers() + 1 == static_cast<int>(widths.size());
+    for (int l = 0; ok && l < params.num_layers(); ++l)
+      ok = params.weights[l].rows == widths[l] && params.weights[l].cols == widths[l + 1] &&
+           params.biases[l].size() == (problem.config.bias ? static_cast<size_t>(widths[l + 1]) : 0);
+    if (!ok) fail("--init-weights: the parameter shapes do not match this dataset and model");
+  }
+};
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto command = std::make_shared<TrainCommand>();
+  CLI::App* sub = app.add_subcommand("train", "Train a GCN on one backend and report accuracy and epoch time");
+  add_data_options(*sub, command->data);
+  command->model.add_to(*sub, "kipf");
+  sub->add_option("--backend", command->backend, "Backend: cpu-ref, cpu, cuda (see `gcnbench backends`)")
+      ->capture_default_str();
+  sub->add_option("--seeds", command->seeds, "Seeds, one run each: 3, 0-9 or 0,4,7")->capture_default_str();
+  sub->add_option("--threads", command->threads, "Threads for the cpu backend (0: all cores)");
+  sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs before the first run")->capture_default_str();
+  sub->add_flag("--sync-every-epoch", command->sync_every_epoch,
+                "Read metrics back after every epoch (GPU backends; CPU backends always do)");
+  sub->add_flag("--json", command->json, "JSON lines: one per epoch, one per run, then a summary");
+  sub->add_flag("--quiet", command->quiet, "Only the per-run and summary lines");
+  sub->add_option("--init-weights", command->init_weights, "Start every run from these parameters (JSON)");
+  sub->add_option("--save-initial-weights", command->save_initial_weights,
+                  "Write the first run's initial parameters to this JSON file");
+  sub->callback([command] { command->run(); });
+}
+
+}  // namespace gcn::cli

@@ -1,0 +1,82 @@
+#include "model/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace gcn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+void check_finite(const EpochMetrics& m, uint64_t seed, int epoch) {
+  if (std::isfinite(m.train_loss) && std::isfinite(m.val_loss)) return;
+  fail("training diverged: loss is " + std::to_string(m.train_loss) + " (train), " + std::to_string(m.val_loss) +
+       " (val) at epoch " + std::to_string(epoch) + " of seed " + std::to_string(seed) +
+       "; try a smaller --lr");
+}
+
+Parameters<float> initial_parameters(const Problem& problem, const TrainOptions& options, uint64_t seed) {
+  if (options.initial_parameters) return *options.initial_parameters;
+  return glorot_parameters(problem.widths(), problem.config.bias, seed);
+}
+
+}  // namespace
+
+std::vector<RunResult> train(Backend& backend, const Problem& problem, const TrainOptions& options,
+                             const EpochCallback& on_epoch, const RunCallback& on_run) {
+  const int epochs = problem.config.epochs;
+  if (epochs < 1) fail("--epochs must be at least 1");
+  const bool per_epoch_sync = options.sync_every_epoch || !backend.info().asynchronous;
+
+  if (options.warmup_epochs > 0 && !options.seeds.empty()) {
+    const uint64_t warmup_seed = options.seeds.front() ^ 0x5EEDF00Dull;
+    backend.reset(glorot_parameters(problem.widths(), problem.config.bias, warmup_seed), warmup_seed);
+    for (int e = 0; e < options.warmup_epochs; ++e) backend.train_epoch(e);
+    backend.collect_metrics();
+  }
+
+  std::vector<RunResult> results;
+  for (const uint64_t seed : options.seeds) {
+    RunResult run;
+    run.seed = seed;
+    backend.reset(initial_parameters(problem, options, seed), seed);
+    const auto run_start = Clock::now();
+    for (int e = 0; e < epochs; ++e) {
+      const auto epoch_start = Clock::now();
+      backend.train_epoch(e);
+      if (!per_epoch_sync) continue;
+      const std::vector<EpochMetrics> metrics = backend.collect_metrics();
+      const double ms = elapsed_ms(epoch_start);
+      if (metrics.size() != 1) fail("backend returned " + std::to_string(metrics.size()) + " metrics for one epoch");
+      check_finite(metrics[0], seed, e);
+      run.epochs.push_back(metrics[0]);
+      run.epoch_ms.push_back(ms);
+      if (on_epoch) on_epoch(seed, e, metrics[0], ms);
+    }
+    if (!per_epoch_sync) {
+      run.epochs = backend.collect_metrics();
+      if (static_cast<int>(run.epochs.size()) != epochs)
+        fail("backend returned " + std::to_string(run.epochs.size()) + " metrics for " + std::to_string(epochs) + " epochs");
+    }
+    run.total_ms = elapsed_ms(run_start);
+    run.epoch_ms_mean = run.total_ms / epochs;
+    if (!per_epoch_sync) {
+      for (int e = 0; e < epochs; ++e) {
+        check_finite(run.epochs[e], seed, e);
+        if (on_epoch) on_epoch(seed, e, run.epochs[e], std::nullopt);
+      }
+    }
+    run.test = backend.evaluate(Split::Test);
+    if (on_run) on_run(run);
+    results.push_back(std::move(run));
+  }
+  return results;
+}
+
+}  // namespace gcn

@@ -1,0 +1,66 @@
+#include "report/train_events.hpp"
+
+#include "bench/stats.hpp"
+
+namespace gcn {
+
+nlohmann::json epoch_event(uint64_t seed, int epoch, const EpochMetrics& m, std::optional<double> epoch_ms) {
+  return {{"event", "epoch"},       {"seed", seed},         {"epoch", epoch},
+          {"train_loss", m.train_loss}, {"train_acc", m.train_acc}, {"val_loss", m.val_loss},
+          {"val_acc", m.val_acc},   {"epoch_ms", epoch_ms ? nlohmann::json(*epoch_ms) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json run_event(const RunResult& run, uint64_t peak_host_bytes, uint64_t peak_device_bytes) {
+  return {{"event", "run"},
+          {"seed", run.seed},
+          {"epochs", run.epochs.size()},
+          {"total_ms", run.total_ms},
+          {"epoch_ms_mean", run.epoch_ms_mean},
+          {"epoch_ms", run.epoch_ms},
+          {"test_loss", run.test.loss},
+          {"test_acc", run.test.accuracy},
+          {"peak_host_bytes", peak_host_bytes},
+          {"peak_device_bytes", peak_device_bytes}};
+}
+
+nlohmann::json summary_event(const SummaryContext& context, const std::vector<RunResult>& runs) {
+  std::vector<double> accuracies, losses, seeds, epoch_samples;
+  nlohmann::json seed_list = nlohmann::json::array();
+  for (const auto& run : runs) {
+    accuracies.push_back(run.test.accuracy);
+    losses.push_back(run.test.loss);
+    seed_list.push_back(run.seed);
+    // Per-epoch samples when each epoch was timed alone; otherwise one sample per run.
+    if (!run.epoch_ms.empty()) {
+      epoch_samples.insert(epoch_samples.end(), run.epoch_ms.begin(), run.epoch_ms.end());
+    } else {
+      epoch_samples.push_back(run.epoch_ms_mean);
+    }
+  }
+  const SampleStats acc = compute_stats(accuracies);
+  const SampleStats loss = compute_stats(losses);
+  const SampleStats time = compute_stats(epoch_samples);
+  const ModelConfig& c = context.config;
+  return {{"event", "summary"},
+          {"implementation", "gcnbench-" + context.backend.name},
+          {"backend", context.backend.name},
+          {"framework", "gcnbench"},
+          {"framework_version", GCNBENCH_VERSION},
+          {"device", context.backend.name == "cuda" ? "cuda" : "cpu"},
+          {"device_name", context.backend.device},
+          {"threads", context.backend.threads},
+          {"dataset", context.dataset},
+          {"adj", to_string(c.adjacency)},
+          {"features", to_string(c.features)},
+          {"preset", c.preset},
+          {"epochs", c.epochs},
+          {"seeds", seed_list},
+          {"test_acc_mean", acc.mean},
+          {"test_acc_std", acc.stddev},
+          {"test_loss_mean", loss.mean},
+          {"epoch_ms_mean", time.mean},
+          {"epoch_ms_std", time.stddev},
+          {"epoch_ms_median", time.median}};
+}
+
+}  // namespace gcn

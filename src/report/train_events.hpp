@@ -1,0 +1,25 @@
+// The JSON lines `gcnbench train --json` prints, one schema shared with the peers
+// (peers/common.py) and read back by `gcnbench bench`: docs/results-schema.md.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "model/trainer.hpp"
+
+namespace gcn {
+
+nlohmann::json epoch_event(uint64_t seed, int epoch, const EpochMetrics& m, std::optional<double> epoch_ms);
+nlohmann::json run_event(const RunResult& run, uint64_t peak_host_bytes, uint64_t peak_device_bytes);
+
+struct SummaryContext {
+  BackendInfo backend;
+  std::string dataset;
+  ModelConfig config;
+};
+nlohmann::json summary_event(const SummaryContext& context, const std::vector<RunResult>& runs);
+
+}  // namespace gcn

@@ -1,0 +1,113 @@
+#include "data/export.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "core/error.hpp"
+#include "data/npy.hpp"
+
+namespace gcn {
+
+namespace fs = std::filesystem;
+
+nlohmann::json config_to_json(const ModelConfig& c) {
+  return {
+      {"preset", c.preset},
+      {"layers", c.layers},
+      {"hidden", c.hidden},
+      {"dropout", c.dropout},
+      {"input_dropout", c.input_dropout},
+      {"bias", c.bias},
+      {"bias_before_aggregation", c.bias_before_aggregation},
+      {"lr", c.lr},
+      {"weight_decay", c.weight_decay},
+      {"weight_decay_first_layer_only", c.weight_decay_first_layer_only},
+      {"adam_beta1", c.adam_beta1},
+      {"adam_beta2", c.adam_beta2},
+      {"adam_eps", c.adam_eps},
+      {"epochs", c.epochs},
+      {"row_normalize_features", c.row_normalize_features},
+      {"adjacency", to_string(c.adjacency)},
+      {"features", to_string(c.features)},
+      {"val_from_train_forward", c.val_from_train_forward},
+  };
+}
+
+namespace {
+
+void check_csr(const Csr<float>& m, const std::string& what) {
+  if (static_cast<int64_t>(m.row_ptr.size()) != m.rows + 1 || m.val.size() != m.col.size() ||
+      (m.rows > 0 && m.row_ptr.back() != m.nnz()))
+    fail("export: the " + what + " CSR is inconsistent (" + std::to_string(m.rows) + " rows, " +
+         std::to_string(m.row_ptr.size()) + " row offsets, " + std::to_string(m.nnz()) + " entries)");
+}
+
+void write_csr(const Csr<float>& m, const fs::path& dir, const std::string& prefix) {
+  write_npy((dir / (prefix + "_indptr.npy")).string(), m.row_ptr);
+  write_npy((dir / (prefix + "_indices.npy")).string(), m.col);
+  write_npy((dir / (prefix + "_data.npy")).string(), m.val);
+}
+
+void write_files(const Problem& p, const fs::path& dir) {
+  const nlohmann::json meta = {
+      {"format", "gcnbench-problem-1"}, {"dataset", p.dataset_name},  {"num_nodes", p.num_nodes},
+      {"num_features", p.num_features}, {"num_classes", p.num_classes}, {"num_train", p.num_train},
+      {"num_val", p.num_val},           {"num_test", p.num_test},     {"config", config_to_json(p.config)},
+  };
+  const fs::path json_path = dir / "problem.json";
+  std::ofstream out(json_path);
+  if (!out) fail(json_path.string() + ": cannot open for writing");
+  out << meta.dump(2) << '\n';
+  out.close();
+  if (!out) fail(json_path.string() + ": write failed");
+
+  write_csr(p.adjacency, dir, "adj");
+  write_csr(p.features, dir, "feat");
+  write_npy((dir / "labels.npy").string(), p.labels);
+  std::vector<uint8_t> split(p.split.size());
+  for (size_t i = 0; i < split.size(); ++i) split[i] = static_cast<uint8_t>(p.split[i]);
+  write_npy((dir / "split.npy").string(), split);
+}
+
+}  // namespace
+
+void export_problem(const Problem& p, const std::string& dir) {
+  check_csr(p.adjacency, "adjacency");
+  check_csr(p.features, "feature");
+  if (p.adjacency.rows != p.num_nodes || p.adjacency.cols != p.num_nodes || p.features.rows != p.num_nodes ||
+      p.features.cols != p.num_features || static_cast<int64_t>(p.labels.size()) != p.num_nodes ||
+      static_cast<int64_t>(p.split.size()) != p.num_nodes)
+    fail("export: problem '" + p.dataset_name + "' has sizes that disagree with num_nodes " +
+         std::to_string(p.num_nodes));
+
+  fs::path target(dir);
+  if (target.has_filename() == false) target = target.parent_path();  // "out/" -> "out"
+  const fs::path tmp = target.string() + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) fail(target.parent_path().string() + ": cannot create directory: " + ec.message());
+  }
+  if (!fs::create_directory(tmp, ec) || ec) fail(tmp.string() + ": cannot create directory: " + ec.message());
+  try {
+    write_files(p, tmp);
+    if (fs::exists(target)) {
+      // Only a previous export is replaced, never a directory that happens to have this name.
+      if (!fs::is_directory(target) || !fs::exists(target / "problem.json"))
+        fail(target.string() + ": exists and is not a gcnbench export (no problem.json); not replacing it");
+      fs::remove_all(target, ec);
+      if (ec) fail(target.string() + ": cannot remove the previous export: " + ec.message());
+    }
+    fs::rename(tmp, target, ec);
+    if (ec) fail(target.string() + ": cannot rename " + tmp.string() + " to it: " + ec.message());
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace gcn

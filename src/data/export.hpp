@@ -1,0 +1,25 @@
+// `gcnbench export`: a Problem written to a directory the Python peers (peers/common.py) load,
+// so that every implementation trains on byte-identical preprocessed data:
+//   problem.json                      format "gcnbench-problem-1", sizes and the full ModelConfig
+//   adj_indptr/indices/data.npy       A_hat in CSR (int64, int32, float32), normalized, self loops
+//   feat_indptr/indices/data.npy      features in CSR, already row-normalized if the config says so
+//   labels.npy (int32, -1 = none)     split.npy (uint8: 0 none, 1 train, 2 val, 3 test)
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/problem.hpp"
+
+namespace gcn {
+
+// Every ModelConfig field under its C++ name; enums as "sparse"/"dense".
+nlohmann::json config_to_json(const ModelConfig& config);
+
+// Writes into `dir.tmp-<pid>` and renames it to `dir`, so readers never see a half-written
+// export. An existing `dir` is replaced only if it is a previous export (holds problem.json);
+// anything else there is an error. Throws gcn::Error naming the path on any I/O failure.
+void export_problem(const Problem& problem, const std::string& dir);
+
+}  // namespace gcn

@@ -1,0 +1,138 @@
+// The original linqs files (https://linqs.org/datasets/): `<name>.content`, one paper a line
+// (`<paper_id> <0/1 x F> <class name>`), and `<name>.cites` beside it (`<cited> <citing>`).
+// This is the data of the MLX-vs-CUDA GCN benchmark (TristanBilot/mlx-GCN), whose split is
+// positional: train 0-139, val 200-499, test 500-1499 in file order.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "data/loaders.hpp"
+#include "data/text_reader.hpp"
+
+namespace gcn {
+namespace {
+
+using detail::Fields;
+using detail::quoted;
+using detail::TextReader;
+
+constexpr int64_t kTrainEnd = 140, kValBegin = 200, kValEnd = 500, kTestEnd = 1500;
+
+}  // namespace
+
+Dataset load_linqs_dataset(const std::string& content_path) {
+  namespace fs = std::filesystem;
+  const fs::path content(content_path);
+  const std::string cites_path = fs::path(content).replace_extension(".cites").string();
+  const std::string content_name = content.filename().string();
+
+  TextReader reader(content_path);
+  Dataset data;
+  data.name = content.stem().string() + "-linqs";
+
+  // Paper ids are arbitrary strings (citeseer has "bradshaw97introduction"); the views point
+  // into reader's buffer, which lives until the end of this function.
+  std::unordered_map<std::string_view, int32_t> node_of;
+  std::vector<std::string_view> class_name_of_node;
+  int64_t num_fields = -1;
+  data.features.row_ptr.push_back(0);
+  std::string_view line;
+  while (reader.next_line(line)) {
+    if (reader.line_number() > INT32_MAX) reader.fail("too many papers for 32-bit node ids");
+    Fields fields(line);
+    std::string_view paper, field, class_name;
+    if (!fields.next(paper)) reader.fail("empty line; expected '<paper_id> <features...> <class>'");
+    int64_t count = 1;
+    const auto node = static_cast<int32_t>(class_name_of_node.size());
+    int32_t feature = 0;
+    // The class is the last field, so each field is only known to be a feature once the next
+    // one has been seen.
+    bool have_pending = false;
+    std::string_view pending;
+    const auto add_feature = [&](std::string_view f) {
+      if (f.size() == 1 && (f[0] == '0' || f[0] == '1')) {  // the common case, without from_chars
+        if (f[0] == '1') data.features.col.push_back(feature);
+      } else {
+        double value = 0;
+        if (!detail::parse_finite_double(f, value))
+          reader.fail("feature " + std::to_string(feature) + " " + quoted(f) + " is not a finite number");
+        if (value != 0) {
+          data.features.col.push_back(feature);
+          data.features.val.resize(data.features.col.size() - 1, 1.0f);
+          data.features.val.push_back(static_cast<float>(value));
+        }
+      }
+      ++feature;
+    };
+    while (fields.next(field)) {
+      ++count;
+      if (have_pending) add_feature(pending);
+      pending = field;
+      have_pending = true;
+    }
+    if (count < 3) reader.fail("expected '<paper_id> <features...> <class>', got " + std::to_string(count) + " field(s)");
+    class_name = pending;
+    if (num_fields < 0) num_fields = count;
+    if (count != num_fields)
+      reader.fail(std::to_string(count) + " fields, but line 1 has " + std::to_string(num_fields) +
+                  " (every paper needs the same number of features)");
+    if (!node_of.emplace(paper, node).second)
+      reader.fail("duplicate paper id " + quoted(paper) + " (first on line " + std::to_string(node_of[paper] + 1) + ")");
+    class_name_of_node.push_back(class_name);
+    data.features.row_ptr.push_back(static_cast<int64_t>(data.features.col.size()));
+  }
+  if (class_name_of_node.empty()) fail_at(content_path, 1, "empty file: no papers");
+  data.num_nodes = static_cast<int64_t>(class_name_of_node.size());
+  data.num_features = num_fields - 2;
+  data.features.rows = data.num_nodes;
+  data.features.cols = data.num_features;
+  data.features.val.resize(data.features.col.size(), 1.0f);
+
+  std::vector<std::string_view> classes(class_name_of_node);
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  data.num_classes = static_cast<int>(classes.size());
+  data.labels.reserve(class_name_of_node.size());
+  for (std::string_view name : class_name_of_node)
+    data.labels.push_back(static_cast<int32_t>(std::lower_bound(classes.begin(), classes.end(), name) - classes.begin()));
+
+  if (data.num_nodes < kTestEnd)
+    fail(content_path + ": " + std::to_string(data.num_nodes) +
+         " papers, but the linqs split (train 0-139, val 200-499, test 500-1499 in file order) needs at least 1500");
+  data.split.assign(static_cast<size_t>(data.num_nodes), Split::None);
+  std::fill(data.split.begin(), data.split.begin() + kTrainEnd, Split::Train);
+  std::fill(data.split.begin() + kValBegin, data.split.begin() + kValEnd, Split::Val);
+  std::fill(data.split.begin() + kValEnd, data.split.begin() + kTestEnd, Split::Test);
+
+  TextReader cites(cites_path);
+  std::vector<std::pair<int32_t, int32_t>> edges;
+  edges.reserve(cites.size_bytes() / 4 + 1);
+  int64_t skipped = 0;
+  while (cites.next_line(line)) {
+    Fields fields(line);
+    std::string_view cited, citing;
+    if (!fields.next(cited) || !fields.next(citing)) cites.fail("expected '<cited_id> <citing_id>'");
+    detail::expect_end(cites, fields, "'<cited_id> <citing_id>'");
+    const auto a = node_of.find(cited);
+    const auto b = node_of.find(citing);
+    // The one tolerated inconsistency: the original citeseer.cites names papers that are not in
+    // citeseer.content. Such citations are dropped and counted.
+    if (a == node_of.end() || b == node_of.end()) {
+      ++skipped;
+      continue;
+    }
+    edges.emplace_back(a->second, b->second);
+  }
+  if (skipped > 0)
+    std::fprintf(stderr, "gcnbench: skipped %lld citations to papers not in %s\n", static_cast<long long>(skipped),
+                 content_name.c_str());
+  data.adjacency = adjacency_from_edges(data.num_nodes, edges);  // symmetrised, no self loops or repeats
+  validate(data, content_path);
+  return data;
+}
+
+}  // namespace gcn

@@ -1,0 +1,56 @@
+// Every way to get a Dataset: the plain-text format of ../shared/data, the original linqs
+// .content/.cites files, seeded synthetic graphs, and dataset names resolved to directories.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/dataset.hpp"
+
+namespace gcn {
+
+// Directory with meta.txt, edges.txt, features.txt, labels.txt, split.txt (../shared/data/README.md).
+Dataset load_text_dataset(const std::string& dir);
+
+// linqs `<name>.content` (`<paper_id> <0/1 x F> <class>`), with `<name>.cites` beside it
+// (`<cited_id> <citing_id>`). Classes are numbered in sorted order of their names; the split
+// is the MLX-vs-CUDA benchmark's: train 0-139, val 200-499, test 500-1499 in file order.
+Dataset load_linqs_dataset(const std::string& content_path);
+
+struct SyntheticSpec {
+  int64_t nodes = 10000;
+  double degree = 10.0;          // mean undirected degree
+  int64_t features = 128;
+  int classes = 8;
+  uint64_t seed = 0;
+  double feature_density = 1.0;  // fraction of features nonzero per node (1 = dense)
+  double homophily = 0.8;        // fraction of a node's edges that stay inside its class
+};
+
+// "nodes=N,degree=D,features=F,classes=C,seed=S[,density=P][,homophily=H]".
+SyntheticSpec parse_synthetic_spec(const std::string& text);
+
+// Planted-partition graph whose features correlate with the classes; O(edges) time and memory,
+// deterministic for a spec.
+Dataset generate_synthetic(const SyntheticSpec& spec);
+
+// `--dataset NAME`: $GCNBENCH_DATA/NAME when set, else <repo>/data/NAME. Throws with the way to
+// get the data (scripts/get-data) when the directory does not exist.
+// Returns the text-format directory when NAME/meta.txt exists; otherwise the linqs file
+// NAME/NAME.content or NAME-linqs/NAME.content (where scripts/get-data unpacks a download).
+// Either way the result is a path load_dataset_path() accepts.
+std::string resolve_dataset_dir(const std::string& name);
+
+// `--data PATH`: a text-format directory, or a linqs `.content` file.
+Dataset load_dataset_path(const std::string& path);
+
+// `--dataset NAME`: resolve_dataset_dir, then the loader that fits.
+Dataset load_named_dataset(const std::string& name);
+
+// Undirected binary adjacency in CSR from an edge list: both directions stored, self loops and
+// duplicates dropped; ids must be < num_nodes (checked by the caller, who knows file and line).
+Csr<float> adjacency_from_edges(int64_t num_nodes, const std::vector<std::pair<int32_t, int32_t>>& edges);
+
+}  // namespace gcn

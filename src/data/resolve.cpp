@@ -1,0 +1,50 @@
+// Dataset names and paths: `--dataset NAME` and `--data PATH` of the CLI end here.
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "data/loaders.hpp"
+
+namespace gcn {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+}  // namespace
+
+std::string resolve_dataset_dir(const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+    fail("dataset name '" + name + "' is not a plain name (use --data PATH for a path)");
+  const char* env = std::getenv("GCNBENCH_DATA");
+  const bool from_env = env != nullptr && env[0] != '\0';
+  const fs::path base = from_env ? fs::path(env) : fs::path(GCNBENCH_SOURCE_DIR) / "data";
+  // The text format first (what scripts/get-data copies), then the linqs files, either in
+  // NAME/ or in NAME-linqs/ (where scripts/get-data unpacks the download).
+  const fs::path text_dir = base / name;
+  if (is_file(text_dir / "meta.txt")) return text_dir.string();
+  for (const fs::path& dir : {base / name, base / (name + "-linqs")}) {
+    const fs::path content = dir / (name + ".content");
+    if (is_file(content)) return content.string();
+  }
+  fail("dataset '" + name + "' not found: looked for " + (text_dir / "meta.txt").string() + " and " +
+       (base / name / (name + ".content")).string() + " and " + (base / (name + "-linqs") / (name + ".content")).string() +
+       (from_env ? " (GCNBENCH_DATA is set)" : "") +
+       "; run scripts/get-data to fetch cora and citeseer, or set GCNBENCH_DATA to a directory that holds " + name + "/");
+}
+
+Dataset load_dataset_path(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return load_text_dataset(path);
+  if (fs::path(path).extension() == ".content") return load_linqs_dataset(path);
+  if (!fs::exists(path, ec)) fail(path + ": no such file or directory");
+  fail(path + ": expected a dataset directory (meta.txt, edges.txt, ...) or a linqs .content file");
+}
+
+Dataset load_named_dataset(const std::string& name) { return load_dataset_path(resolve_dataset_dir(name)); }
+
+}  // namespace gcn

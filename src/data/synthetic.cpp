@@ -1,0 +1,303 @@
+// Seeded synthetic graphs: a planted partition (stochastic block model) with class-correlated
+// features, for benchmarking at sizes no public dataset has. Deterministic for a spec on every
+// machine (gcn::Rng only, no <random> distributions), O(edges) time and memory.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "core/memory.hpp"
+#include "core/rng.hpp"
+#include "data/csr_build.hpp"
+#include "data/loaders.hpp"
+
+namespace gcn {
+namespace {
+
+[[noreturn]] void spec_fail(const std::string& message) { fail("synthetic spec: " + message); }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+template <typename T>
+T parse_integer(std::string_view key, std::string_view value) {
+  T out{};
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, out);
+  if (ec == std::errc::result_out_of_range) spec_fail(std::string(key) + "=" + std::string(value) + " is out of range");
+  if (ec != std::errc() || ptr != end || value.empty())
+    spec_fail(std::string(key) + "=" + std::string(value) + " is not an integer");
+  return out;
+}
+
+double parse_real(std::string_view key, std::string_view value) {
+  double out = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, out);
+  if (ec != std::errc() || ptr != end || value.empty() || !std::isfinite(out))
+    spec_fail(std::string(key) + "=" + std::string(value) + " is not a finite number");
+  return out;
+}
+
+std::string format_number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", x);
+  return buffer;
+}
+
+// The sizes and ranges every spec must satisfy, whether parsed or built in code.
+void check_spec(const SyntheticSpec& s) {
+  if (s.nodes <= 0 || s.nodes > INT32_MAX)
+    spec_fail("nodes=" + std::to_string(s.nodes) + " must be in 1.." + std::to_string(INT32_MAX));
+  if (s.features <= 0 || s.features > INT32_MAX)
+    spec_fail("features=" + std::to_string(s.features) + " must be in 1.." + std::to_string(INT32_MAX));
+  if (s.classes <= 0) spec_fail("classes=" + std::to_string(s.classes) + " must be positive");
+  if (s.classes > s.nodes)
+    spec_fail("classes=" + std::to_string(s.classes) + " is more than nodes=" + std::to_string(s.nodes));
+  if (!(s.degree >= 0) || !std::isfinite(s.degree)) spec_fail("degree=" + format_number(s.degree) + " must be >= 0");
+  if (s.degree > static_cast<double>(s.nodes - 1))
+    spec_fail("degree=" + format_number(s.degree) + " is more than nodes-1=" + std::to_string(s.nodes - 1));
+  if (!(s.feature_density > 0 && s.feature_density <= 1))
+    spec_fail("density=" + format_number(s.feature_density) + " must be in (0, 1]");
+  if (!(s.homophily >= 0 && s.homophily <= 1))
+    spec_fail("homophily=" + format_number(s.homophily) + " must be in [0, 1]");
+}
+
+// Independent, reproducible random streams: one per (purpose, node), so the two passes over the
+// edges draw exactly the same endpoints without storing them.
+enum Stream : uint64_t { ClassStream = 1, EdgeStream = 2, FeatureStream = 3, CentroidStream = 4 };
+Rng stream_rng(uint64_t seed, Stream stream, uint64_t index) {
+  uint64_t state = seed ^ (static_cast<uint64_t>(stream) << 56);
+  state = splitmix64(state) ^ index;
+  return Rng(splitmix64(state));
+}
+
+// How many of a count with a fractional expectation: floor(x) plus one with probability frac(x).
+int64_t stochastic_round(double x, Rng& rng) {
+  const double whole = std::floor(x);
+  return static_cast<int64_t>(whole) + (rng.uniform() < x - whole ? 1 : 0);
+}
+
+// Planetoid-like split: 20 train nodes per class (the first in id order of each class; ids are
+// already in random class order), then 500 val and 1000 test among the rest in id order. A graph
+// smaller than 20*C + 1500 nodes gets all three scaled down by nodes / (20*C + 1500), with at
+// least one train node per class.
+std::vector<Split> make_split(const std::vector<int32_t>& labels, int classes) {
+  const auto n = static_cast<int64_t>(labels.size());
+  int64_t per_class = 20, val = 500, test = 1000;
+  const int64_t wanted = per_class * classes + val + test;
+  if (n < wanted) {
+    const double scale = static_cast<double>(n) / static_cast<double>(wanted);
+    per_class = std::max<int64_t>(1, static_cast<int64_t>(std::floor(20 * scale)));
+    val = static_cast<int64_t>(std::floor(500 * scale));
+    test = static_cast<int64_t>(std::floor(1000 * scale));
+  }
+  std::vector<Split> split(static_cast<size_t>(n), Split::None);
+  std::vector<int64_t> taken(static_cast<size_t>(classes), 0);
+  for (int64_t i = 0; i < n; ++i)
+    if (taken[labels[i]] < per_class) {
+      ++taken[labels[i]];
+      split[i] = Split::Train;
+    }
+  for (int64_t i = 0; i < n && (val > 0 || test > 0); ++i) {
+    if (split[i] != Split::None) continue;
+    if (val > 0) {
+      split[i] = Split::Val;
+      --val;
+    } else {
+      split[i] = Split::Test;
+      --test;
+    }
+  }
+  return split;
+}
+
+}  // namespace
+
+SyntheticSpec parse_synthetic_spec(const std::string& text) {
+  SyntheticSpec spec;
+  std::string_view rest = text;
+  bool seen[7] = {};
+  const char* keys[7] = {"nodes", "degree", "features", "classes", "seed", "density", "homophily"};
+  if (trim(rest).empty()) return spec;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos)
+      spec_fail(std::string(item).insert(0, 1, '\'') + "' is not key=value (keys: nodes, degree, features, classes, seed, density, homophily)");
+    const std::string_view key = trim(item.substr(0, eq));
+    const std::string_view value = trim(item.substr(eq + 1));
+    const auto k = std::find(std::begin(keys), std::end(keys), key) - std::begin(keys);
+    if (k == 7)
+      spec_fail("unknown key '" + std::string(key) + "' (keys: nodes, degree, features, classes, seed, density, homophily)");
+    if (seen[k]) spec_fail("key '" + std::string(key) + "' given twice");
+    seen[k] = true;
+    switch (k) {
+      case 0: spec.nodes = parse_integer<int64_t>(key, value); break;
+      case 1: spec.degree = parse_real(key, value); break;
+      case 2: spec.features = parse_integer<int64_t>(key, value); break;
+      case 3: spec.classes = parse_integer<int>(key, value); break;
+      case 4: spec.seed = parse_integer<uint64_t>(key, value); break;
+      case 5: spec.feature_density = parse_real(key, value); break;
+      case 6: spec.homophily = parse_real(key, value); break;
+    }
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  check_spec(spec);
+  return spec;
+}
+
+Dataset generate_synthetic(const SyntheticSpec& spec) {
+  check_spec(spec);
+  const int64_t n = spec.nodes;
+  const int64_t f = spec.features;
+  const int c = spec.classes;
+  Dataset data;
+  data.name = "synthetic-n" + std::to_string(n) + "-d" + format_number(spec.degree) + "-f" + std::to_string(f) + "-c" +
+              std::to_string(c) + "-s" + std::to_string(spec.seed);
+  // Only non-default values extend the name, so the common names stay as documented.
+  if (spec.feature_density != SyntheticSpec{}.feature_density) data.name += "-p" + format_number(spec.feature_density);
+  if (spec.homophily != SyntheticSpec{}.homophily) data.name += "-h" + format_number(spec.homophily);
+  data.num_nodes = n;
+  data.num_features = f;
+  data.num_classes = c;
+
+  // Classes: i % C over a seeded permutation, so class sizes differ by at most one.
+  {
+    std::vector<int32_t> perm(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) perm[i] = static_cast<int32_t>(i);
+    Rng rng = stream_rng(spec.seed, ClassStream, 0);
+    for (int64_t i = n - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(static_cast<uint64_t>(i) + 1)]);
+    data.labels.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) data.labels[perm[i]] = static_cast<int32_t>(i % c);
+  }
+  // Nodes grouped by class (counting sort), to draw a random node of a given class in O(1).
+  std::vector<int64_t> class_begin(static_cast<size_t>(c) + 1, 0);
+  std::vector<int32_t> members(static_cast<size_t>(n));
+  {
+    for (int32_t label : data.labels) ++class_begin[label + 1];
+    for (int k = 0; k < c; ++k) class_begin[k + 1] += class_begin[k];
+    std::vector<int64_t> next(class_begin.begin(), class_begin.end() - 1);
+    for (int64_t i = 0; i < n; ++i) members[next[data.labels[i]]++] = static_cast<int32_t>(i);
+  }
+
+  // Edges: node i draws about degree/2 endpoints j (a same-class node with probability
+  // `homophily`, else any node), and (i, j) is stored in both rows, so the mean undirected degree
+  // is about `degree`. Two passes with the same per-node streams: count, then scatter; self
+  // loops are redrawn a few times and then dropped, repeats are removed per row at the end.
+  const auto for_each_edge = [&](int64_t i, auto&& emit) {
+    Rng rng = stream_rng(spec.seed, EdgeStream, static_cast<uint64_t>(i));
+    const int64_t draws = stochastic_round(spec.degree / 2, rng);
+    const int32_t label = data.labels[i];
+    const int64_t class_size = class_begin[label + 1] - class_begin[label];
+    for (int64_t d = 0; d < draws; ++d) {
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        int64_t j;
+        if (rng.uniform() < spec.homophily)
+          j = members[class_begin[label] + static_cast<int64_t>(rng.below(static_cast<uint64_t>(class_size)))];
+        else
+          j = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
+        if (j != i) {
+          emit(static_cast<int32_t>(j));
+          break;
+        }
+      }
+    }
+  };
+  Csr<float>& a = data.adjacency;
+  a.rows = a.cols = n;
+  a.row_ptr.assign(static_cast<size_t>(n) + 1, 0);
+  for (int64_t i = 0; i < n; ++i)
+    for_each_edge(i, [&](int32_t j) {
+      ++a.row_ptr[i + 1];
+      ++a.row_ptr[static_cast<size_t>(j) + 1];
+    });
+  for (int64_t i = 0; i < n; ++i) a.row_ptr[i + 1] += a.row_ptr[i];
+  a.col.resize(checked_element_count(a.row_ptr[n], 1, 2 * sizeof(float), "synthetic adjacency entries",
+                                     "ask for fewer nodes or a lower degree"));
+  {
+    std::vector<int64_t> next(a.row_ptr.begin(), a.row_ptr.end() - 1);
+    for (int64_t i = 0; i < n; ++i)
+      for_each_edge(i, [&](int32_t j) {
+        a.col[static_cast<size_t>(next[i]++)] = j;
+        a.col[static_cast<size_t>(next[j]++)] = static_cast<int32_t>(i);
+      });
+  }
+  detail::sort_dedupe_rows(a);
+
+  // Features. Dense (density 1): class centroid mu_c in [0,1)^F plus uniform noise of width
+  // sigma = sqrt(2F). Centroid differences have variance 1/6 per column and the noise sigma^2/12,
+  // so two classes are sqrt(F/6) / (sigma/sqrt(12)) = 1 noise standard deviation apart: a
+  // single node's features are a weak hint of its class, and the GCN must pool its (mostly
+  // same-class) neighbours to do well. Values stay positive, so row normalisation is sound.
+  Csr<float>& x = data.features;
+  x.rows = n;
+  x.cols = f;
+  x.row_ptr.assign(static_cast<size_t>(n) + 1, 0);
+  if (spec.feature_density >= 1) {
+    const size_t entries = checked_element_count(n, f, sizeof(float) + sizeof(int32_t), "synthetic dense features",
+                                                 "ask for fewer features or a density below 1");
+    std::vector<float> centroid(checked_element_count(c, f, sizeof(float), "synthetic class centroids"));
+    Rng centroid_rng = stream_rng(spec.seed, CentroidStream, 0);
+    for (float& v : centroid) v = static_cast<float>(centroid_rng.uniform());
+    const double sigma = std::sqrt(2.0 * static_cast<double>(f));
+    x.col.resize(entries);
+    x.val.resize(entries);
+    for (int64_t i = 0; i < n; ++i) {
+      Rng rng = stream_rng(spec.seed, FeatureStream, static_cast<uint64_t>(i));
+      const float* mu = centroid.data() + static_cast<size_t>(data.labels[i]) * static_cast<size_t>(f);
+      const size_t base = static_cast<size_t>(i) * static_cast<size_t>(f);
+      for (int64_t k = 0; k < f; ++k) {
+        x.col[base + k] = static_cast<int32_t>(k);
+        x.val[base + k] = static_cast<float>(mu[k] + sigma * rng.uniform());
+      }
+      x.row_ptr[i + 1] = static_cast<int64_t>(base) + f;
+    }
+  } else {
+    // Sparse binary (bag of words): about density*F distinct columns per node, each drawn from
+    // the node's class block of F/C columns (a seeded column permutation cut into C blocks) with
+    // probability q, else from all columns. With k draws a row has about k*q extra hits in its
+    // own block against a spread of sqrt(k/C); q = 1/sqrt(2kC) puts classes about one spread apart,
+    // the same weak per-node signal as the dense case.
+    std::vector<int32_t> column_perm(static_cast<size_t>(f));
+    for (int64_t k = 0; k < f; ++k) column_perm[k] = static_cast<int32_t>(k);
+    Rng perm_rng = stream_rng(spec.seed, CentroidStream, 1);
+    for (int64_t k = f - 1; k > 0; --k) std::swap(column_perm[k], column_perm[perm_rng.below(static_cast<uint64_t>(k) + 1)]);
+    const double per_row = spec.feature_density * static_cast<double>(f);
+    const double q = std::min(1.0, 1.0 / std::sqrt(2.0 * std::max(1.0, per_row) * c));
+    const auto max_per_row = static_cast<int64_t>(std::ceil(per_row));
+    x.col.reserve(checked_element_count(n, max_per_row, sizeof(float) + sizeof(int32_t), "synthetic sparse features",
+                                        "ask for fewer features or a lower density"));
+    for (int64_t i = 0; i < n; ++i) {
+      Rng rng = stream_rng(spec.seed, FeatureStream, static_cast<uint64_t>(i));
+      const int64_t label = data.labels[i];
+      const int64_t block_begin = label * f / c;
+      const int64_t block_size = std::max<int64_t>(1, (label + 1) * f / c - block_begin);
+      const int64_t draws = stochastic_round(per_row, rng);
+      const size_t row_begin = x.col.size();
+      for (int64_t d = 0; d < draws; ++d) {
+        const bool in_block = rng.uniform() < q;
+        const int64_t k = in_block ? column_perm[block_begin + static_cast<int64_t>(rng.below(static_cast<uint64_t>(block_size)))]
+                                   : static_cast<int64_t>(rng.below(static_cast<uint64_t>(f)));
+        x.col.push_back(static_cast<int32_t>(k));
+      }
+      std::sort(x.col.begin() + static_cast<int64_t>(row_begin), x.col.end());
+      x.col.erase(std::unique(x.col.begin() + static_cast<int64_t>(row_begin), x.col.end()), x.col.end());
+      x.row_ptr[i + 1] = static_cast<int64_t>(x.col.size());
+    }
+    x.val.assign(x.col.size(), 1.0f);
+  }
+
+  data.split = make_split(data.labels, c);
+  return data;
+}
+
+}  // namespace gcn

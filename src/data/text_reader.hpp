@@ -1,0 +1,128 @@
+// Line-by-line reading of a whole input file for the loaders: one read into memory, then
+// std::from_chars on string_views, so Cora parses in a few milliseconds. Every complaint goes
+// through fail(), which prefixes "path:line: " (line 1-based, the line just returned).
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <system_error>
+
+#include "core/error.hpp"
+
+namespace gcn::detail {
+
+// Reads `path` completely; throws gcn::Error "path: cannot open/read ..." when it can't.
+std::string read_whole_file(const std::string& path);
+
+class TextReader {
+ public:
+  explicit TextReader(std::string path) : path_(std::move(path)), text_(read_whole_file(path_)) {}
+
+  const std::string& path() const { return path_; }
+  int64_t line_number() const { return line_; }
+  size_t size_bytes() const { return text_.size(); }
+  // The whole file; string_views handed out by next_line() point into it.
+  const std::string& text() const { return text_; }
+
+  // Next line without its '\n' (a trailing '\r' is dropped too); false at the end. A final line
+  // without '\n' still counts as a line.
+  bool next_line(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    const size_t end = text_.find('\n', pos_);
+    const size_t stop = end == std::string::npos ? text_.size() : end;
+    line = std::string_view(text_).substr(pos_, stop - pos_);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos_ = end == std::string::npos ? text_.size() : end + 1;
+    ++line_;
+    return true;
+  }
+
+  bool at_end() const { return pos_ >= text_.size(); }
+
+  [[noreturn]] void fail(const std::string& message) const { fail_at(path_, line_, message); }
+
+ private:
+  std::string path_;
+  std::string text_;
+  size_t pos_ = 0;
+  int64_t line_ = 0;
+};
+
+inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// Splits a line into whitespace-separated fields, one at a time.
+class Fields {
+ public:
+  explicit Fields(std::string_view line) : rest_(line) {}
+
+  bool next(std::string_view& field) {
+    size_t i = 0;
+    while (i < rest_.size() && is_blank(rest_[i])) ++i;
+    if (i == rest_.size()) {
+      rest_ = {};
+      return false;
+    }
+    size_t j = i;
+    while (j < rest_.size() && !is_blank(rest_[j])) ++j;
+    field = rest_.substr(i, j - i);
+    rest_ = rest_.substr(j);
+    return true;
+  }
+
+  bool empty() const {
+    for (char c : rest_)
+      if (!is_blank(c)) return false;
+    return true;
+  }
+  std::string_view rest() const { return rest_; }
+
+ private:
+  std::string_view rest_;
+};
+
+// Quotes a field for an error message, shortened so a megabyte of garbage stays readable.
+inline std::string quoted(std::string_view field) {
+  constexpr size_t max_shown = 40;
+  std::string s = "'";
+  s.append(field.substr(0, max_shown));
+  if (field.size() > max_shown) s += "...";
+  return s + "'";
+}
+
+// The whole field must be a decimal integer in int64 range (no '+', no trailing characters).
+inline bool parse_int(std::string_view field, int64_t& value) {
+  const char* end = field.data() + field.size();
+  const auto [ptr, ec] = std::from_chars(field.data(), end, value);
+  return ec == std::errc() && ptr == end;
+}
+
+// The whole field must be a finite decimal floating-point number.
+inline bool parse_finite_double(std::string_view field, double& value) {
+  const char* end = field.data() + field.size();
+  const auto [ptr, ec] = std::from_chars(field.data(), end, value);
+  return ec == std::errc() && ptr == end && std::isfinite(value);
+}
+
+// Reads the next field of `fields` as an integer in [lo, hi]; `what` names it in the error.
+inline int64_t expect_int(const TextReader& reader, Fields& fields, const char* what, int64_t lo, int64_t hi) {
+  std::string_view field;
+  if (!fields.next(field)) reader.fail(std::string("missing ") + what);
+  int64_t value = 0;
+  if (!parse_int(field, value)) reader.fail(std::string(what) + " " + quoted(field) + " is not an integer");
+  if (value < lo || value > hi)
+    reader.fail(std::string(what) + " " + std::to_string(value) + " is out of range [" + std::to_string(lo) + ", " +
+                std::to_string(hi) + "]");
+  return value;
+}
+
+inline void expect_end(const TextReader& reader, const Fields& fields, const char* after) {
+  std::string_view extra;
+  Fields copy = fields;
+  if (copy.next(extra)) reader.fail("unexpected " + quoted(extra) + " after " + after);
+}
+
+}  // namespace gcn::detail

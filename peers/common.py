@@ -16,7 +16,12 @@ import statistics
 import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # an interpreter without numpy cannot run any peer: report it as skipped
+    print(json.dumps({"event": "skipped", "implementation": os.path.basename(sys.argv[0]).replace("_gcn.py", ""),
+                      "reason": "numpy not installed"}), flush=True)
+    sys.exit(3)
 
 EXIT_ERROR = 2    # bad problem directory, bad arguments: message on stderr
 EXIT_SKIPPED = 3  # framework or device not available: one "skipped" line on stdout

@@ -1,0 +1,636 @@
+// Backend `cuda`. load() uploads the problem once; reset() uploads parameters and zeroes Adam;
+// the first train_epoch() captures one whole epoch (forward, loss, backward, Adam, validation
+// metrics, epoch counter) into a CUDA graph, and every epoch after that is one graph launch.
+// Metrics stay in device memory until collect_metrics().
+//
+// Only the logits rows that something reads are computed: the last layer's aggregation runs
+// over the train rows (and the val rows when the validation metrics come from the training
+// forward), taken as a row block of A_hat built at load time: S = [train nodes, val nodes].
+// Its backward, A_hat^T dP with dP zero outside the train rows, uses the same block.
+#include "backends/cuda/cuda_backend.hpp"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+#include "backends/cuda/cuda_check.cuh"
+#include "backends/cuda/device_memory.cuh"
+#include "backends/cuda/kernels.cuh"
+#include "backends/optimizer.hpp"
+#include "core/error.hpp"
+
+namespace gcn {
+namespace cuda {
+namespace {
+
+constexpr int64_t kMetricsCapacity = 4096;
+
+Csr<float> row_block(const Csr<float>& a, const std::vector<int32_t>& rows) {
+  Csr<float> out;
+  out.rows = static_cast<int64_t>(rows.size());
+  out.cols = a.cols;
+  out.row_ptr.push_back(0);
+  for (int32_t r : rows) {
+    for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; ++k) {
+      out.col.push_back(a.col[k]);
+      out.val.push_back(a.val[k]);
+    }
+    out.row_ptr.push_back(out.nnz());
+  }
+  return out;
+}
+
+bool same_csr(const Csr<float>& a, const Csr<float>& b) {
+  return a.rows == b.rows && a.cols == b.cols && a.row_ptr == b.row_ptr && a.col == b.col && a.val == b.val;
+}
+
+struct DeviceCsr {
+  int64_t rows = 0, cols = 0, num_items = 0;
+  DeviceArray<int64_t> row_ptr;
+  DeviceArray<int32_t> col;
+  DeviceArray<float> val;
+  DeviceArray<int32_t> item_row;
+  DeviceArray<int64_t> item_begin;
+
+  void upload(MemoryCounter& mc, const Csr<float>& a, const char* what, cudaStream_t stream) {
+    rows = a.rows;
+    cols = a.cols;
+    row_ptr.upload(mc, a.row_ptr, what, stream);
+    col.upload(mc, a.col, what, stream);
+    val.upload(mc, a.val, what, stream);
+    int64_t longest = 0;
+    for (int64_t r = 0; r < a.rows; ++r) longest = std::max(longest, a.row_ptr[r + 1] - a.row_ptr[r]);
+    num_items = 0;
+    if (longest > kSpmmSplit) {  // cut every row into pieces of kSpmmSplit entries, accumulate atomically
+      std::vector<int32_t> ir;
+      std::vector<int64_t> ib;
+      for (int64_t r = 0; r < a.rows; ++r)
+        for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; k += kSpmmSplit) {
+          ir.push_back(static_cast<int32_t>(r));
+          ib.push_back(k);
+        }
+      num_items = static_cast<int64_t>(ir.size());
+      item_row.upload(mc, ir, what, stream);
+      item_begin.upload(mc, ib, what, stream);
+      GCN_CUDA_CHECK(cudaStreamSynchronize(stream));  // ir/ib die here
+    }
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream));
+  }
+  // Rows [first, first + count) of this matrix (no items: only for unsplit matrices).
+  CsrView view(int64_t first = 0, int64_t count = -1) const {
+    CsrView v;
+    v.rows = count < 0 ? rows : count;
+    v.cols = cols;
+    v.row_ptr = row_ptr.get() + first;
+    v.col = col.get();
+    v.val = val.get();
+    if (num_items > 0) {
+      v.num_items = num_items;
+      v.item_row = item_row.get();
+      v.item_begin = item_begin.get();
+    }
+    return v;
+  }
+};
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(const BackendOptions& options) : options_(options) {
+    GCN_CUDA_CHECK(cudaSetDevice(options.device));
+    cudaDeviceProp prop{};
+    GCN_CUDA_CHECK(cudaGetDeviceProperties(&prop, options.device));
+    device_name_ = prop.name;
+    GCN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    GCN_CUBLAS_CHECK(cublasCreate(&cublas_));
+    GCN_CUBLAS_CHECK(cublasSetStream(cublas_, stream_));
+    GCN_CUBLAS_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));  // fp32 FMA, no TF32
+    GCN_CUBLAS_CHECK(cublasSetPointerMode(cublas_, CUBLAS_POINTER_MODE_HOST));
+    // A fixed workspace: cuBLAS then allocates nothing while the epoch is being captured.
+    cublas_workspace_.allocate(mem_, 32 << 20, "cuBLAS workspace");
+    GCN_CUBLAS_CHECK(cublasSetWorkspace(cublas_, cublas_workspace_.get(), 32 << 20));
+    state_.allocate(mem_, 1, "epoch state");
+    metrics_.allocate(mem_, (kMetricsCapacity + 1) * 4, "metrics");
+    GCN_CUDA_CHECK(cudaMemsetAsync(state_.get(), 0, sizeof(EpochState), stream_));
+  }
+
+  ~CudaBackend() override {
+    if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
+    if (cublas_) cublasDestroy(cublas_);
+    if (stream_) cudaStreamDestroy(stream_);
+  }
+
+  void load(const Problem& problem) override {
+    if (graph_exec_) {
+      GCN_CUDA_CHECK(cudaGraphExecDestroy(graph_exec_));
+      graph_exec_ = nullptr;
+    }
+    problem_ = &problem;
+    config_ = problem.config;
+    widths_ = problem.widths();
+    n_ = problem.num_nodes;
+    const int L = num_layers();
+    if (problem.num_train == 0) fail("cuda: the problem has no training nodes");
+
+    // S = train nodes then val nodes; labels in the same order.
+    std::vector<int32_t> train_rows, val_rows, test_rows;
+    for (int64_t i = 0; i < n_; ++i) {
+      if (problem.split[i] == Split::Train) train_rows.push_back(static_cast<int32_t>(i));
+      if (problem.split[i] == Split::Val) val_rows.push_back(static_cast<int32_t>(i));
+      if (problem.split[i] == Split::Test) test_rows.push_back(static_cast<int32_t>(i));
+    }
+    num_train_ = static_cast<int64_t>(train_rows.size());
+    num_val_ = static_cast<int64_t>(val_rows.size());
+    std::vector<int32_t> s_rows = train_rows;
+    s_rows.insert(s_rows.end(), val_rows.begin(), val_rows.end());
+    auto labels_of = [&](const std::vector<int32_t>& rows) {
+      std::vector<int32_t> out;
+      for (int32_t r : rows) out.push_back(problem.labels[r]);
+      return out;
+    };
+    s_labels_.upload(mem_, labels_of(s_rows), "labels", stream_);
+    const std::vector<int32_t>* split_rows[3] = {&train_rows, &val_rows, &test_rows};
+    for (int s = 0; s < 3; ++s) {
+      split_rows_[s].upload(mem_, *split_rows[s], "split rows", stream_);
+      split_labels_[s].upload(mem_, labels_of(*split_rows[s]), "split labels", stream_);
+      split_count_[s] = static_cast<int64_t>(split_rows[s]->size());
+    }
+
+    // Adjacency: full A_hat, its transpose (shared when A_hat is symmetric), the row block S.
+    const Csr<float> a_s = row_block(problem.adjacency, s_rows);
+    if (config_.adjacency == AdjacencyMode::Sparse) {
+      adj_.upload(mem_, problem.adjacency, "adjacency", stream_);
+      const Csr<float> at = transpose(problem.adjacency);
+      adj_symmetric_ = same_csr(at, problem.adjacency);
+      if (!adj_symmetric_) adj_t_.upload(mem_, at, "adjacency transpose", stream_);
+      adj_s_.upload(mem_, a_s, "adjacency rows", stream_);
+      const Csr<float> a_train(row_block(problem.adjacency, train_rows));
+      adj_train_t_.upload(mem_, transpose(a_train), "adjacency rows transpose", stream_);
+      if (adj_.num_items > 0 || adj_s_.num_items > 0 || adj_train_t_.num_items > 0 || adj_t_.num_items > 0)
+        split_adjacency_ = true;
+    } else {
+      const double n2 = static_cast<double>(n_) * static_cast<double>(n_ + static_cast<int64_t>(s_rows.size())) * 4.0;
+      size_t free_bytes = 0, total_bytes = 0;
+      GCN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+      if (n2 > 0.9 * static_cast<double>(free_bytes))
+        fail("cuda: the dense adjacency of " + std::to_string(n_) + " nodes needs " + std::to_string(n2 / 1e9) +
+             " GB of device memory, but only " + std::to_string(free_bytes / 1e9) + " GB are free; use --adj sparse");
+      DeviceCsr tmp;
+      tmp.upload(mem_, problem.adjacency, "adjacency (staging)", stream_);
+      dense_adj_.allocate(mem_, n_ * n_, "dense adjacency");
+      GCN_CUDA_CHECK(cudaMemsetAsync(dense_adj_.get(), 0, n_ * n_ * sizeof(float), stream_));
+      DeviceCsr tmp_s;
+      tmp_s.upload(mem_, a_s, "adjacency rows (staging)", stream_);
+      dense_adj_s_.allocate(mem_, tmp_s.rows * n_, "dense adjacency rows");
+      GCN_CUDA_CHECK(cudaMemsetAsync(dense_adj_s_.get(), 0, tmp_s.rows * n_ * sizeof(float), stream_));
+      CsrView vs = tmp_s.view();
+      vs.num_items = 0;
+      CsrView va = tmp.view();
+      va.num_items = 0;
+      csr_to_dense(va, dense_adj_.get(), stream_);
+      csr_to_dense(vs, dense_adj_s_.get(), stream_);
+      GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+
+    // Features: CSR (and its transpose for dW_0), or dense.
+    const int64_t F = problem.num_features;
+    if (config_.features == FeatureMode::Sparse) {
+      features_.upload(mem_, problem.features, "features", stream_);
+      features_t_.upload(mem_, transpose(problem.features), "features transpose", stream_);
+    } else {
+      const double bytes = static_cast<double>(n_) * static_cast<double>(F) * 4.0;
+      size_t free_bytes = 0, total_bytes = 0;
+      GCN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+      if (bytes * (config_.input_dropout ? 2 : 1) > 0.9 * static_cast<double>(free_bytes))
+        fail("cuda: the dense feature matrix needs " + std::to_string(bytes / 1e9) + " GB, only " +
+             std::to_string(free_bytes / 1e9) + " GB free; use --features sparse");
+      DeviceCsr tmp;
+      tmp.upload(mem_, problem.features, "features (staging)", stream_);
+      dense_x_.allocate(mem_, n_ * F, "dense features");
+      GCN_CUDA_CHECK(cudaMemsetAsync(dense_x_.get(), 0, n_ * F * sizeof(float), stream_));
+      CsrView v = tmp.view();
+      v.num_items = 0;
+      csr_to_dense(v, dense_x_.get(), stream_);
+      if (config_.input_dropout && config_.dropout > 0) dropped_x_.allocate(mem_, n_ * F, "dropped features");
+      GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+
+    // Packed parameters: W_0, b_0, W_1, b_1, ...
+    param_offsets_.assign(2 * L + 1, 0);
+    int64_t total = 0;
+    for (int l = 0; l < L; ++l) {
+      param_offsets_[2 * l] = total;
+      total += widths_[l] * widths_[l + 1];
+      param_offsets_[2 * l + 1] = total;
+      if (config_.bias) total += widths_[l + 1];
+    }
+    param_offsets_[2 * L] = total;
+    params_.allocate(mem_, total, "parameters");
+    grads_.allocate(mem_, total, "gradients");
+    adam_m_.allocate(mem_, total, "Adam m");
+    adam_v_.allocate(mem_, total, "Adam v");
+
+    // Activations. z_: Z_l (n x widths[l+1]); d_[l]: dropped input of layer l >= 1 (n x widths[l]).
+    int64_t max_out = 0, max_hidden = 1;
+    for (int l = 0; l < L; ++l) max_out = std::max(max_out, widths_[l + 1]);
+    for (int l = 1; l < L; ++l) max_hidden = std::max(max_hidden, widths_[l]);
+    z_.allocate(mem_, n_ * max_out, "Z");
+    d_.clear();
+    d_.resize(L);
+    for (int l = 1; l < L; ++l) d_[l].allocate(mem_, n_ * widths_[l], "hidden activations");
+    const int64_t C = widths_.back();
+    logits_s_.allocate(mem_, std::max<int64_t>(1, static_cast<int64_t>(s_rows.size())) * C, "logits");
+    logits_full_.allocate(mem_, n_ * C, "logits (evaluate)");
+    dlogits_.allocate(mem_, num_train_ * C, "logit gradient");
+    gbuf_.allocate(mem_, n_ * max_hidden, "activation gradient");
+    dzbuf_.allocate(mem_, n_ * max_out, "Z gradient");
+    ones_.allocate(mem_, n_, "ones");
+    fill(ones_.get(), n_, 1.f, stream_);
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+
+  void reset(const Parameters<float>& params, uint64_t seed) override {
+    require_loaded();
+    const int L = num_layers();
+    if (params.num_layers() != L) fail("cuda: reset with parameters of the wrong layer count");
+    std::vector<float> packed(static_cast<size_t>(param_offsets_[2 * L]));
+    for (int l = 0; l < L; ++l) {
+      const auto& w = params.weights[l];
+      if (w.rows != widths_[l] || w.cols != widths_[l + 1]) fail("cuda: reset with a weight of the wrong shape");
+      std::copy(w.data.begin(), w.data.end(), packed.begin() + param_offsets_[2 * l]);
+      if (config_.bias) {
+        if (static_cast<int64_t>(params.biases[l].size()) != widths_[l + 1]) fail("cuda: reset with a bias of the wrong size");
+        std::copy(params.biases[l].begin(), params.biases[l].end(), packed.begin() + param_offsets_[2 * l + 1]);
+      }
+    }
+    params_.upload(packed.data(), static_cast<int64_t>(packed.size()), stream_);
+    GCN_CUDA_CHECK(cudaMemsetAsync(adam_m_.get(), 0, packed.size() * sizeof(float), stream_));
+    GCN_CUDA_CHECK(cudaMemsetAsync(adam_v_.get(), 0, packed.size() * sizeof(float), stream_));
+    EpochState s{};
+    s.seed = seed;
+    GCN_CUDA_CHECK(cudaMemcpyAsync(state_.get(), &s, sizeof s, cudaMemcpyHostToDevice, stream_));
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    next_epoch_ = 0;
+    pending_ = 0;
+    host_metrics_.clear();
+  }
+
+  Parameters<float> parameters() override {
+    require_loaded();
+    const int L = num_layers();
+    std::vector<float> packed(static_cast<size_t>(param_offsets_[2 * L]));
+    GCN_CUDA_CHECK(cudaMemcpyAsync(packed.data(), params_.get(), packed.size() * sizeof(float), cudaMemcpyDeviceToHost, stream_));
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    Parameters<float> p;
+    for (int l = 0; l < L; ++l) {
+      Matrix<float> w(widths_[l], widths_[l + 1]);
+      std::copy_n(packed.begin() + param_offsets_[2 * l], w.size(), w.data.begin());
+      p.weights.push_back(std::move(w));
+      if (config_.bias) {
+        p.biases.emplace_back(packed.begin() + param_offsets_[2 * l + 1], packed.begin() + param_offsets_[2 * l + 1] + widths_[l + 1]);
+      } else {
+        p.biases.emplace_back();
+      }
+    }
+    return p;
+  }
+
+  void train_epoch(int epoch) override {
+    require_loaded();
+    if (static_cast<uint32_t>(epoch) != next_epoch_) {  // the graph counts epochs itself; resync if told otherwise
+      const uint32_t e = static_cast<uint32_t>(epoch);
+      GCN_CUDA_CHECK(cudaMemcpyAsync(reinterpret_cast<char*>(state_.get()) + offsetof(EpochState, epoch), &e, sizeof e,
+                                     cudaMemcpyHostToDevice, stream_));
+      GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+    if (pending_ == kMetricsCapacity) drain_metrics();
+    if (!graph_exec_) capture_epoch();
+    GCN_CUDA_CHECK(cudaGraphLaunch(graph_exec_, stream_));
+    ++pending_;
+    next_epoch_ = static_cast<uint32_t>(epoch) + 1;
+    if (options_.sync_every_epoch) GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+
+  std::vector<EpochMetrics> collect_metrics() override {
+    require_loaded();
+    drain_metrics();
+    return std::exchange(host_metrics_, {});
+  }
+
+  EvalMetrics evaluate(Split split) override {
+    require_loaded();
+    const int s = split == Split::Train ? 0 : split == Split::Val ? 1 : split == Split::Test ? 2 : -1;
+    if (s < 0) fail("cuda: evaluate needs the train, val or test split");
+    if (split_count_[s] == 0) return {};
+    forward(false, LastRows::Full);
+    LossArgs la;
+    la.logits = logits_full_.get();
+    la.classes = static_cast<int>(widths_.back());
+    la.row_of = split_rows_[s].get();
+    la.labels = split_labels_[s].get();
+    la.end0 = split_count_[s];
+    la.end1 = split_count_[s];
+    // The record past the last one the graph can write is evaluate()'s.
+    la.out = metrics_.get() + kMetricsCapacity * 4;
+    la.scratch = state_.get();
+    softmax_cross_entropy(la, stream_);
+    double result[2];
+    GCN_CUDA_CHECK(cudaMemcpyAsync(result, la.out, sizeof result, cudaMemcpyDeviceToHost, stream_));
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    return {result[0], result[1]};
+  }
+
+  BackendInfo info() const override {
+    BackendInfo info;
+    info.name = "cuda";
+    info.device = device_name_;
+    info.threads = 1;
+    info.peak_device_bytes = mem_.peak;
+    info.asynchronous = true;
+    return info;
+  }
+
+ private:
+  enum class LastRows { Train, TrainVal, Val, Full };
+
+  int num_layers() const { return static_cast<int>(widths_.size()) - 1; }
+  float* weight(int l) const { return params_.get() + param_offsets_[2 * l]; }
+  float* bias(int l) const { return config_.bias ? params_.get() + param_offsets_[2 * l + 1] : nullptr; }
+  float* weight_grad(int l) const { return grads_.get() + param_offsets_[2 * l]; }
+  float* bias_grad(int l) const { return grads_.get() + param_offsets_[2 * l + 1]; }
+
+  DropoutSpec dropout_spec(int layer) const {
+    DropoutSpec d;
+    d.state = state_.get();
+    d.layer = static_cast<uint32_t>(layer);
+    d.p = static_cast<float>(config_.dropout);
+    d.scale = 1.f / (1.f - static_cast<float>(config_.dropout));
+    return d;
+  }
+
+  void require_loaded() const {
+    if (!problem_) fail("cuda: load() must come first");
+  }
+
+  // out (rows of `which` x width) = A_hat[rows] * in, then the epilogue.
+  void aggregate(LastRows which, const float* in, int64_t width, float* out, const Epilogue& ep) {
+    int64_t first = 0, count = n_;
+    if (which == LastRows::Train) count = num_train_;
+    if (which == LastRows::TrainVal) count = num_train_ + num_val_;
+    if (which == LastRows::Val) first = num_train_, count = num_val_;
+    const bool full = which == LastRows::Full;
+    if (config_.adjacency == AdjacencyMode::Dense) {
+      const float* a = full ? dense_adj_.get() : dense_adj_s_.get() + first * n_;
+      gemm(cublas_, a, in, out, count, n_, width);
+      if (ep.bias || ep.relu || ep.dropout.state) bias_act(out, out, count, width, ep, stream_);
+      return;
+    }
+    const DeviceCsr& a = full ? adj_ : adj_s_;
+    if (a.num_items > 0) {
+      // Long rows: atomic pieces into zeroed rows, then the epilogue on its own. (A row block
+      // of a split matrix is taken whole here: rows outside it are computed and ignored.)
+      GCN_CUDA_CHECK(cudaMemsetAsync(out - first * width, 0, a.rows * width * sizeof(float), stream_));
+      spmm(a.view(), in, width, out - first * width, ValueDropout{}, Epilogue{}, stream_);
+      if (ep.bias || ep.relu || ep.dropout.state) bias_act(out, out, count, width, ep, stream_);
+      return;
+    }
+    spmm(a.view(first, count), in, width, out, ValueDropout{}, ep, stream_);
+  }
+
+  // Forward pass. Training: dropout on; the last layer's rows are train (+ val when the val
+  // metrics come from this forward). Eval in the graph: val rows. evaluate(): all rows.
+  void forward(bool training, LastRows last_rows) {
+    const int L = num_layers();
+    for (int l = 0; l < L; ++l) {
+      const int64_t in_w = widths_[l], out_w = widths_[l + 1];
+      const bool last = l == L - 1;
+      const bool drop_in = training && config_.dropout > 0 && (l > 0 || config_.input_dropout);
+      float* z = z_.get();
+      Epilogue z_ep;
+      if (config_.bias && config_.bias_before_aggregation) z_ep.bias = bias(l);
+      if (l == 0 && config_.features == FeatureMode::Sparse) {
+        ValueDropout vd;
+        if (drop_in) vd = ValueDropout{dropout_spec(0), problem_->num_features, false};
+        spmm(features_.view(), weight(0), out_w, z, vd, z_ep, stream_);
+      } else {
+        const float* input = l > 0 ? d_[l].get() : dense_x_.get();
+        if (l == 0 && drop_in) {
+          Epilogue drop;
+          drop.dropout = dropout_spec(0);
+          bias_act(dense_x_.get(), dropped_x_.get(), n_, in_w, drop, stream_);
+          input = dropped_x_.get();
+        }
+        gemm(cublas_, input, weight(l), z, n_, in_w, out_w);
+        if (z_ep.bias) bias_act(z, z, n_, out_w, z_ep, stream_);
+      }
+      Epilogue p_ep;
+      if (config_.bias && !config_.bias_before_aggregation) p_ep.bias = bias(l);
+      if (!last) {
+        p_ep.relu = true;
+        if (training && config_.dropout > 0) p_ep.dropout = dropout_spec(l + 1);
+        aggregate(LastRows::Full, z, out_w, d_[l + 1].get(), p_ep);
+      } else {
+        float* out = last_rows == LastRows::Full ? logits_full_.get()
+                                                 : logits_s_.get() + (last_rows == LastRows::Val ? num_train_ * out_w : 0);
+        aggregate(last_rows, z, out_w, out, p_ep);
+      }
+    }
+  }
+
+  // Backward from dlogits_ (train rows of S); gradients into grads_ (no weight decay).
+  void backward() {
+    const int L = num_layers();
+    const bool dropout_on = config_.dropout > 0;
+    const float scale = dropout_on ? 1.f / (1.f - static_cast<float>(config_.dropout)) : 1.f;
+    for (int l = L - 1; l >= 0; --l) {
+      const int64_t in_w = widths_[l], out_w = widths_[l + 1];
+      const bool last = l == L - 1;
+      float* dz = dzbuf_.get();
+      if (last) {
+        if (config_.bias && !config_.bias_before_aggregation)
+          column_sums(cublas_, dlogits_.get(), num_train_, out_w, ones_.get(), bias_grad(l));
+        if (config_.adjacency == AdjacencyMode::Dense) {
+          gemm_at_b(cublas_, dense_adj_s_.get(), dlogits_.get(), dz, num_train_, n_, out_w);
+        } else {
+          if (adj_train_t_.num_items > 0) GCN_CUDA_CHECK(cudaMemsetAsync(dz, 0, n_ * out_w * sizeof(float), stream_));
+          spmm(adj_train_t_.view(), dlogits_.get(), out_w, dz, ValueDropout{}, Epilogue{}, stream_);
+        }
+      } else {
+        const float* g = gbuf_.get();
+        if (config_.bias && !config_.bias_before_aggregation)
+          column_sums(cublas_, g, n_, out_w, ones_.get(), bias_grad(l));
+        if (config_.adjacency == AdjacencyMode::Dense) {
+          gemm_at_b(cublas_, dense_adj_.get(), g, dz, n_, n_, out_w);
+        } else {
+          const DeviceCsr& at = adj_symmetric_ ? adj_ : adj_t_;
+          if (at.num_items > 0) GCN_CUDA_CHECK(cudaMemsetAsync(dz, 0, n_ * out_w * sizeof(float), stream_));
+          spmm(at.view(), g, out_w, dz, ValueDropout{}, Epilogue{}, stream_);
+        }
+      }
+      if (config_.bias && config_.bias_before_aggregation) column_sums(cublas_, dz, n_, out_w, ones_.get(), bias_grad(l));
+      const bool drop_in = dropout_on && (l > 0 || config_.input_dropout);
+      if (l == 0 && config_.features == FeatureMode::Sparse) {
+        ValueDropout vd;
+        if (drop_in) vd = ValueDropout{dropout_spec(0), problem_->num_features, true};
+        if (features_t_.num_items > 0)
+          GCN_CUDA_CHECK(cudaMemsetAsync(weight_grad(0), 0, in_w * out_w * sizeof(float), stream_));
+        spmm(features_t_.view(), dz, out_w, weight_grad(0), vd, Epilogue{}, stream_);
+      } else {
+        const float* input = l > 0 ? d_[l].get() : (drop_in ? dropped_x_.get() : dense_x_.get());
+        gemm_at_b(cublas_, input, dz, weight_grad(l), n_, in_w, out_w);
+      }
+      if (l == 0) break;
+      gemm_a_bt(cublas_, dz, weight(l), gbuf_.get(), n_, out_w, in_w);
+      relu_dropout_backward(gbuf_.get(), d_[l].get(), n_ * in_w, scale, stream_);
+    }
+  }
+
+  void adam_step() {
+    const int L = num_layers();
+    AdamArgs a;
+    a.param = params_.get();
+    a.grad = grads_.get();
+    a.m = adam_m_.get();
+    a.v = adam_v_.get();
+    if (2 * L > kMaxAdamSegments) fail("cuda: at most " + std::to_string(kMaxAdamSegments / 2) + " layers");
+    for (int l = 0; l < L; ++l) {
+      const float wd = static_cast<float>(layer_weight_decay(config_, l));
+      a.seg_end[a.num_segments] = param_offsets_[2 * l + 1];
+      a.weight_decay[a.num_segments++] = wd;
+      a.seg_end[a.num_segments] = param_offsets_[2 * l + 2];
+      a.weight_decay[a.num_segments++] = wd;
+    }
+    a.lr = config_.lr;
+    a.beta1 = config_.adam_beta1;
+    a.beta2 = config_.adam_beta2;
+    a.eps = config_.adam_eps;
+    a.state = state_.get();
+    adam(a, stream_);
+  }
+
+  // The epoch as issued into the capturing stream.
+  void issue_epoch() {
+    const bool val_from_train = config_.val_from_train_forward && num_val_ > 0;
+    forward(true, val_from_train ? LastRows::TrainVal : LastRows::Train);
+    LossArgs la;
+    la.logits = logits_s_.get();
+    la.classes = static_cast<int>(widths_.back());
+    la.labels = s_labels_.get();
+    la.end0 = num_train_;
+    la.end1 = num_train_ + (val_from_train ? num_val_ : 0);
+    la.grad = dlogits_.get();
+    la.out = metrics_.get();
+    la.out_offset[0] = 0;
+    la.out_offset[1] = 2;
+    la.slot_state = state_.get();
+    la.scratch = state_.get();
+    softmax_cross_entropy(la, stream_);
+    backward();
+    adam_step();
+    if (!config_.val_from_train_forward && num_val_ > 0) {
+      forward(false, LastRows::Val);
+      LossArgs lv = la;
+      lv.end0 = 0;
+      lv.end1 = num_val_;
+      lv.grad = nullptr;
+      lv.logits = logits_s_.get();
+      lv.labels = s_labels_.get();
+      // entries [0, num_val) read rows num_train.. of logits_s and labels_s: offset the pointers
+      lv.logits = logits_s_.get() + num_train_ * widths_.back();
+      lv.labels = s_labels_.get() + num_train_;
+      softmax_cross_entropy(lv, stream_);
+    }
+    end_epoch(state_.get(), stream_);
+  }
+
+  void capture_epoch() {
+    cudaGraph_t graph = nullptr;
+    GCN_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    try {
+      issue_epoch();
+    } catch (...) {
+      cudaStreamEndCapture(stream_, &graph);
+      if (graph) cudaGraphDestroy(graph);
+      throw;
+    }
+    GCN_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph));
+    const cudaError_t status = cudaGraphInstantiate(&graph_exec_, graph, 0);
+    cudaGraphDestroy(graph);
+    GCN_CUDA_CHECK(status);
+  }
+
+  void drain_metrics() {
+    if (pending_ == 0) return;
+    std::vector<double> raw(static_cast<size_t>(pending_) * 4);
+    GCN_CUDA_CHECK(cudaMemcpyAsync(raw.data(), metrics_.get(), raw.size() * sizeof(double), cudaMemcpyDeviceToHost, stream_));
+    const int32_t zero = 0;
+    GCN_CUDA_CHECK(cudaMemcpyAsync(reinterpret_cast<char*>(state_.get()) + offsetof(EpochState, slot), &zero, sizeof zero,
+                                   cudaMemcpyHostToDevice, stream_));
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    for (int64_t i = 0; i < pending_; ++i) {
+      EpochMetrics m;
+      m.train_loss = raw[4 * i];
+      m.train_acc = raw[4 * i + 1];
+      m.val_loss = raw[4 * i + 2];
+      m.val_acc = raw[4 * i + 3];
+      host_metrics_.push_back(m);
+    }
+    pending_ = 0;
+  }
+
+  BackendOptions options_;
+  std::string device_name_;
+  cudaStream_t stream_ = nullptr;
+  cublasHandle_t cublas_ = nullptr;
+  cudaGraphExec_t graph_exec_ = nullptr;
+  MemoryCounter mem_;
+  DeviceArray<char> cublas_workspace_;
+  DeviceArray<EpochState> state_;
+  DeviceArray<double> metrics_;
+
+  const Problem* problem_ = nullptr;
+  ModelConfig config_;
+  std::vector<int64_t> widths_;
+  int64_t n_ = 0, num_train_ = 0, num_val_ = 0;
+  DeviceArray<int32_t> s_labels_, split_rows_[3], split_labels_[3];
+  int64_t split_count_[3] = {};
+  DeviceCsr adj_, adj_t_, adj_s_, adj_train_t_, features_, features_t_;
+  bool adj_symmetric_ = false, split_adjacency_ = false;
+  DeviceArray<float> dense_adj_, dense_adj_s_, dense_x_, dropped_x_;
+  std::vector<int64_t> param_offsets_;
+  DeviceArray<float> params_, grads_, adam_m_, adam_v_;
+  DeviceArray<float> z_, logits_s_, logits_full_, dlogits_, gbuf_, dzbuf_, ones_;
+  std::vector<DeviceArray<float>> d_;
+
+  uint32_t next_epoch_ = 0;
+  int64_t pending_ = 0;
+  std::vector<EpochMetrics> host_metrics_;
+};
+
+}  // namespace
+}  // namespace cuda
+
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
+  return std::make_unique<cuda::CudaBackend>(options);
+}
+
+std::string cuda_unavailable_reason() {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    cudaGetLastError();
+    return std::string("no CUDA device: cudaGetDeviceCount returned ") + cudaGetErrorName(status) + " (" +
+           cudaGetErrorString(status) + ")";
+  }
+  if (count == 0) return "no CUDA device: cudaGetDeviceCount found 0 devices";
+  cudaDeviceProp prop{};
+  if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess) return "cudaGetDeviceProperties(0) failed";
+  if (prop.major < 9)
+    return std::string("device 0 (") + prop.name + ") has compute capability " + std::to_string(prop.major) + "." +
+           std::to_string(prop.minor) + "; this build carries sm_90 code and compute_90 PTX only";
+  return {};
+}
+
+}  // namespace gcn

@@ -1,0 +1,125 @@
+// The cuda backend's kernels, as host launchers on a stream. Pointers are device pointers.
+// Everything that changes from epoch to epoch (epoch number, Adam step, dropout seed, metrics
+// slot) is read from an EpochState in device memory, so a captured graph replays unchanged.
+#pragma once
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+namespace gcn::cuda {
+
+// Device-resident per-run state. Kernels read it; end_epoch advances it inside the graph.
+struct EpochState {
+  uint64_t seed;          // dropout seed of the run
+  uint32_t epoch;         // epoch number keying the dropout masks
+  int32_t slot;           // metrics record that this epoch writes
+  int64_t step;           // Adam steps taken so far
+  double accum[4];        // loss-kernel block sums (zero between launches)
+  unsigned int blocks_done;
+};
+
+// Dropout with drop probability p, mask of (state->seed, layer, state->epoch). Off when state is null.
+struct DropoutSpec {
+  const EpochState* state = nullptr;
+  uint32_t layer = 0;
+  float p = 0;
+  float scale = 1;  // 1 / (1 - p), rounded as cpu-ref rounds it (in float)
+};
+
+// CSR view. With items (rows longer than kSpmmSplit stored entries cut into pieces), every item
+// accumulates atomically into a zeroed output; without, one group of lanes owns a whole row.
+struct CsrView {
+  int64_t rows = 0, cols = 0;
+  const int64_t* row_ptr = nullptr;  // absolute offsets into col/val (a row range is a sub-view)
+  const int32_t* col = nullptr;
+  const float* val = nullptr;
+  int64_t num_items = 0;
+  const int32_t* item_row = nullptr;
+  const int64_t* item_begin = nullptr;
+};
+constexpr int64_t kSpmmSplit = 1024;
+
+// Dropout applied to A's stored values as they are read: element (r, c) uses mask index
+// r * mask_cols + c, or c * mask_cols + r when the CSR holds the transpose of the dropped matrix.
+struct ValueDropout {
+  DropoutSpec dropout;
+  int64_t mask_cols = 0;
+  bool transposed = false;
+};
+
+// Applied to each output element (row r, column j) of a non-atomic product or by bias_act:
+// x += bias[j]; x = relu(x); x = dropout(x) with mask index r * width + j.
+struct Epilogue {
+  const float* bias = nullptr;
+  bool relu = false;
+  DropoutSpec dropout;
+};
+
+// c (a.rows x width) = dropout(a) * b (+ epilogue). With a.num_items > 0 the caller zeroes c and
+// the epilogue must be empty.
+void spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,
+          cudaStream_t stream);
+
+// out = epilogue(in), (rows x width); in and out may alias.
+void bias_act(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream);
+
+// Backward of relu then dropout, in place: g = (d > 0) ? g * scale : 0, where d is the forward's
+// dropped ReLU output (d > 0 exactly when the ReLU was active and the element kept).
+void relu_dropout_backward(float* g, const float* d, int64_t count, float scale, cudaStream_t stream);
+
+// Softmax cross-entropy over entries [0, end1): entry e reads logits row (row_of ? row_of[e] : e)
+// and label labels[e]. Entries [0, end0) form segment 0 (gradient into grad rows 0..end0-1,
+// scaled by 1/end0, when grad is set), [end0, end1) segment 1. The last block writes
+// {loss, accuracy} of segment s to out + (slot_state ? slot_state->slot * 4 : 0) + out_offset[s].
+struct LossArgs {
+  const float* logits = nullptr;
+  int classes = 0;
+  const int32_t* row_of = nullptr;
+  const int32_t* labels = nullptr;
+  int64_t end0 = 0, end1 = 0;
+  float* grad = nullptr;
+  double* out = nullptr;
+  int out_offset[2] = {0, 2};
+  const EpochState* slot_state = nullptr;
+  EpochState* scratch = nullptr;  // accum / blocks_done live here
+};
+void softmax_cross_entropy(const LossArgs& args, cudaStream_t stream);
+
+// torch.optim.Adam over the packed parameters; segment s = [seg_end[s-1], seg_end[s]) has weight
+// decay weight_decay[s]. Step number = state->step + 1.
+constexpr int kMaxAdamSegments = 32;
+struct AdamArgs {
+  float* param = nullptr;
+  const float* grad = nullptr;
+  float* m = nullptr;
+  float* v = nullptr;
+  int num_segments = 0;
+  int64_t seg_end[kMaxAdamSegments] = {};
+  float weight_decay[kMaxAdamSegments] = {};
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0;
+  const EpochState* state = nullptr;
+};
+void adam(const AdamArgs& args, cudaStream_t stream);
+
+// epoch++, slot++, step++ (one thread).
+void end_epoch(EpochState* state, cudaStream_t stream);
+
+// dense (rows x cols, zero-filled first) = a.
+void csr_to_dense(const CsrView& a, float* dense, cudaStream_t stream);
+
+void fill(float* x, int64_t count, float value, cudaStream_t stream);
+
+// Row-major products through cuBLAS (fp32, no TF32), leading dimensions = widths.
+// c (m x n) = a (m x k) b (k x n)
+void gemm(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n);
+// c (k x n) = a^T b, a (m x k), b (m x n); lda = k unless given
+void gemm_at_b(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
+               int64_t lda = 0);
+// c (m x k) = a b^T, a (m x n), b (k x n)
+void gemm_a_bt(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k);
+// out (width) = column sums of g (rows x width); ones holds >= rows ones.
+void column_sums(cublasHandle_t h, const float* g, int64_t rows, int64_t width, const float* ones, float* out);
+
+}  // namespace gcn::cuda

@@ -1,0 +1,65 @@
+// Host-callable entry points to the cuda backend's kernels, for tests/cuda (compiled by g++):
+// each uploads its inputs, fills the output with NaN, runs the one kernel and downloads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "backends/cpu_ref/kernels.hpp"
+#include "core/csr.hpp"
+
+namespace gcn::cuda_test {
+
+// Empty when a CUDA device can run the kernels, else why not.
+std::string unavailable_reason();
+
+struct Dropout {
+  bool on = false;
+  double p = 0.5;
+  uint64_t seed = 0;
+  uint32_t layer = 0, epoch = 0;
+};
+
+// dropout(a) * b, then + bias, relu, dropout of the output (mask index row * width + j).
+// With transposed_mask, a holds X^T and value (r, c) uses mask index c * mask_cols + r.
+// Rows longer than the split length go through the atomic path (output zeroed, no epilogue).
+std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const Dropout& value_dropout,
+                        int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
+                        const Dropout& out_dropout);
+
+// dropout(relu(in + bias)) elementwise (rows x width), any part optional.
+std::vector<float> bias_act(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,
+                            bool relu, const Dropout& dropout);
+
+std::vector<float> relu_dropout_backward(const std::vector<float>& g, const std::vector<float>& d, float scale);
+
+struct Loss {
+  double loss0 = 0, acc0 = 0, loss1 = 0, acc1 = 0;
+  std::vector<float> grad;  // end0 x classes
+};
+// Entries [0, end0) segment 0 with gradient, [end0, labels.size()) segment 1; row_of maps
+// entries to logits rows (identity when empty).
+Loss softmax_cross_entropy(const std::vector<float>& logits, int classes, const std::vector<int32_t>& row_of,
+                           const std::vector<int32_t>& labels, int64_t end0);
+
+// Adam steps 1..steps over segments of (param, grad) with per-segment weight decay; params,
+// m, v updated in place.
+void adam(std::vector<float>& param, const std::vector<float>& grad, std::vector<float>& m, std::vector<float>& v,
+          const std::vector<int64_t>& seg_end, const std::vector<float>& weight_decay, const ref::AdamSettings& s,
+          int64_t step);
+
+// cuBLAS wrappers, row-major: c = a b; c = a^T b; c = a b^T; column sums.
+std::vector<float> gemm(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k, int64_t n);
+std::vector<float> gemm_at_b(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k, int64_t n);
+std::vector<float> gemm_a_bt(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t n, int64_t k);
+std::vector<float> column_sums(const std::vector<float>& g, int64_t rows, int64_t width);
+
+// Event-timed SpMM (median of `reps` launches after warm-up) of a (rows x cols) times a random
+// (cols x width) matrix, in milliseconds; bytes_moved receives the minimum bytes the kernel
+// must move (CSR arrays read once, output written once, each b row read once).
+double time_spmm_ms(const Csr<float>& a, int64_t width, int reps, double* bytes_moved);
+// Event-timed device-to-device copy of `bytes` (median of reps), in milliseconds.
+double time_copy_ms(int64_t bytes, int reps);
+
+}  // namespace gcn::cuda_test

@@ -8,5 +8,8 @@ namespace gcn::cli {
 void add_train_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_backends_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_report_command(CLI::App& app);
+void add_verify_command(CLI::App& app);
 
 }  // namespace gcn::cli

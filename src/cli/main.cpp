@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   gcn::cli::add_train_command(app);
   gcn::cli::add_export_command(app);
   gcn::cli::add_backends_command(app);
+  gcn::cli::add_bench_command(app);
+  gcn::cli::add_report_command(app);
+  gcn::cli::add_verify_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

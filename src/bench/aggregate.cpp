@@ -1,0 +1,155 @@
+#include "bench/aggregate.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "bench/stats.hpp"
+
+namespace gcn {
+namespace {
+
+nlohmann::json summary_field(const RowOutcome& outcome, const char* key) {
+  for (const auto& run : outcome.runs)
+    if (run.summary_event.contains(key) && !run.summary_event[key].is_null()) return run.summary_event[key];
+  return nullptr;
+}
+
+bool measured(const nlohmann::json& row) { return row.value("status", "") == "ok"; }
+
+double mean_ms(const nlohmann::json& row) { return row["epoch_ms"]["mean"].get<double>(); }
+
+}  // namespace
+
+nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& context) {
+  const BenchRow& r = outcome.row;
+  nlohmann::json row = {{"schema", "gcnbench-result-1"},
+                        {"label", r.label},
+                        {"status", outcome.status},
+                        {"reason", outcome.reason},
+                        {"dataset", r.dataset},
+                        {"implementation", r.implementation},
+                        {"device", r.device},
+                        {"adj", r.adj},
+                        {"preset", context.preset},
+                        {"epochs", context.epochs},
+                        {"warmup", context.warmup},
+                        {"python", r.python.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.python)},
+                        {"command", outcome.command},
+                        {"host", context.environment.value("host", "")},
+                        {"environment", context.environment}};
+  if (outcome.status == "failed") row["stderr_tail"] = outcome.stderr_tail;
+  for (const char* key : {"framework", "framework_version", "device_name", "features", "threads", "blas"})
+    row[key] = summary_field(outcome, key);
+
+  std::vector<double> samples, accuracies, losses;
+  nlohmann::json seeds = nlohmann::json::array();
+  uint64_t peak_host = 0, peak_device = 0;
+  bool per_epoch = true;
+  for (const auto& run : outcome.runs) {
+    const auto& e = run.run_event;
+    seeds.push_back(run.seed);
+    const auto epoch_ms = e.value("epoch_ms", nlohmann::json::array());
+    if (epoch_ms.is_array() && !epoch_ms.empty()) {
+      for (const auto& ms : epoch_ms) samples.push_back(ms.get<double>());
+    } else {
+      per_epoch = false;
+      samples.push_back(e.value("epoch_ms_mean", 0.0));
+    }
+    if (e.contains("test_acc") && e["test_acc"].is_number()) accuracies.push_back(e["test_acc"].get<double>());
+    if (e.contains("test_loss") && e["test_loss"].is_number()) losses.push_back(e["test_loss"].get<double>());
+    peak_host = std::max<uint64_t>(peak_host, e.value("peak_host_bytes", uint64_t{0}));
+    peak_device = std::max<uint64_t>(peak_device, e.value("peak_device_bytes", uint64_t{0}));
+  }
+  row["runs"] = outcome.runs.size();
+  row["seeds"] = seeds;
+  if (outcome.status != "ok" || samples.empty()) {
+    if (outcome.status == "ok") {
+      row["status"] = "failed";
+      row["reason"] = "no runs completed";
+    }
+    for (const char* key : {"timing", "epoch_ms", "test_acc_mean", "test_acc_std", "test_loss_mean",
+                            "peak_host_bytes", "peak_device_bytes", "speedup", "baseline"})
+      row[key] = nullptr;
+    return row;
+  }
+  const SampleStats t = compute_stats(samples);
+  const SampleStats acc = compute_stats(accuracies);
+  row["timing"] = per_epoch ? "per-epoch" : "per-run";
+  row["epoch_ms"] = {{"samples", t.count}, {"mean", t.mean},     {"std", t.stddev},
+                     {"median", t.median}, {"min", t.min},       {"max", t.max},
+                     {"ci95_low", t.ci95_low}, {"ci95_high", t.ci95_high}};
+  row["test_acc_mean"] = acc.mean;
+  row["test_acc_std"] = acc.stddev;
+  row["test_loss_mean"] = compute_stats(losses).mean;
+  row["peak_host_bytes"] = peak_host;
+  row["peak_device_bytes"] = peak_device;
+  row["speedup"] = nullptr;
+  row["baseline"] = nullptr;
+  return row;
+}
+
+std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline) {
+  std::string label_prefix = baseline, host;
+  if (const size_t at = baseline.find('@'); at != std::string::npos) {
+    label_prefix = baseline.substr(0, at);
+    host = baseline.substr(at + 1);
+  }
+  const auto matches = [&](const nlohmann::json& row) {
+    return measured(row) && row.value("label", "").starts_with(label_prefix) &&
+           (host.empty() || row.value("host", "") == host);
+  };
+  std::string warning;
+  std::map<std::string, const nlohmann::json*> chosen;  // dataset -> baseline row
+  for (const auto& row : rows) {
+    if (!measured(row)) continue;
+    const std::string dataset = row.value("dataset", "");
+    if (chosen.count(dataset)) continue;
+    const nlohmann::json* pick = nullptr;
+    for (const auto& candidate : rows) {
+      if (candidate.value("dataset", "") != dataset) continue;
+      if (baseline.empty() ? measured(candidate) && candidate.value("label", "").starts_with("torch-dense/cpu/")
+                           : matches(candidate)) {
+        pick = &candidate;
+        break;
+      }
+    }
+    if (!pick) {
+      if (!baseline.empty()) warning = "--baseline " + baseline + ": no measured row matches on " + dataset + "; using the first row";
+      for (const auto& candidate : rows)
+        if (measured(candidate) && candidate.value("dataset", "") == dataset) {
+          pick = &candidate;
+          break;
+        }
+    }
+    chosen[dataset] = pick;
+  }
+  std::map<std::string, std::pair<double, std::string>> base;  // copied: rows may be reordered later
+  for (const auto& [dataset, row] : chosen) {
+    const std::string tag = row->value("label", "") + (host.empty() ? "" : "@" + row->value("host", ""));
+    base[dataset] = {mean_ms(*row), tag};
+  }
+  for (auto& row : rows) {
+    if (!measured(row)) continue;
+    const auto& [ms, tag] = base[row.value("dataset", "")];
+    row["speedup"] = ms / mean_ms(row);
+    row["baseline"] = tag;
+  }
+  return warning;
+}
+
+void sort_rows(std::vector<nlohmann::json>& rows) {
+  const auto rank = [](const nlohmann::json& row) {
+    const std::string status = row.value("status", "");
+    return status == "ok" ? 0 : status == "failed" ? 1 : 2;
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const nlohmann::json& a, const nlohmann::json& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    if (rank(a) == 0) {
+      if (a.value("dataset", "") != b.value("dataset", "")) return a.value("dataset", "") < b.value("dataset", "");
+      return mean_ms(a) < mean_ms(b);
+    }
+    return false;
+  });
+}
+
+}  // namespace gcn

@@ -1,0 +1,32 @@
+// Turns the runs of one row into its result (docs/results-schema.md): epoch-time statistics over
+// every timed sample of every run (warm-up epochs are never in them), accuracy over runs, peak
+// memory over runs; then speedups against a baseline row.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench/runner.hpp"
+
+namespace gcn {
+
+struct RowContext {
+  std::string preset;
+  int epochs = 0;
+  int warmup = 0;
+  nlohmann::json environment;
+};
+
+nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& context);
+
+// Sets "speedup" (baseline mean epoch time / this row's) and "baseline" (its label) on every
+// measured row, per dataset. `baseline` selects the row by label prefix ("torch-dense/cpu"),
+// optionally "@host"; empty: the PyTorch CPU dense row when there is one, else the first
+// measured row. Returns a warning when the requested baseline is not among the rows.
+std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline);
+
+// Measured rows first, fastest first; then failed, then skipped (stable otherwise).
+void sort_rows(std::vector<nlohmann::json>& rows);
+
+}  // namespace gcn

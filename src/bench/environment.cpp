@@ -1,0 +1,114 @@
+#include "bench/environment.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "bench/process.hpp"
+#include "core/memory.hpp"
+
+extern "C" char* openblas_get_config(void);
+
+namespace gcn {
+namespace {
+
+std::string trim(std::string s) {
+  const size_t first = s.find_first_not_of(" \t\r\n");
+  const size_t last = s.find_last_not_of(" \t\r\n");
+  return first == std::string::npos ? "" : s.substr(first, last - first + 1);
+}
+
+nlohmann::json cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with("model name")) return trim(line.substr(line.find(':') + 1));
+  return nullptr;
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, separator)) parts.push_back(trim(part));
+  return parts;
+}
+
+// nvidia-smi's CSV query for the GPUs, and its banner for the CUDA version the driver supports.
+void add_gpus(nlohmann::json& env) {
+  env["gpus"] = nlohmann::json::array();
+  env["cuda_version"] = nullptr;
+  if (find_on_path("nvidia-smi").empty()) return;
+  ProcessOptions options;
+  options.timeout_s = 30;
+  const ProcessResult query = run_process(
+      {"nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"}, options);
+  if (query.succeeded()) {
+    for (const auto& line : query.stdout_lines) {
+      const auto fields = split(line, ',');
+      if (fields.size() >= 3) env["gpus"].push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
+    }
+  }
+  const ProcessResult banner = run_process({"nvidia-smi"}, options);
+  for (const auto& line : banner.stdout_lines) {
+    const size_t at = line.find("CUDA Version:");
+    if (at != std::string::npos) env["cuda_version"] = split(line.substr(at + 13), ' ').front();
+  }
+}
+
+}  // namespace
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string utc_date() { return utc_timestamp().substr(0, 10); }
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown-host";
+  return buffer;
+}
+
+std::string own_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> words;
+  std::string word;
+  while (std::getline(in, word, '\0')) words.push_back(word);
+  return shell_quote(words);
+}
+
+nlohmann::json capture_environment() {
+  nlohmann::json env;
+  env["host"] = host_name();
+  env["date"] = utc_timestamp();
+  utsname uts{};
+  env["os"] = uname(&uts) == 0 ? nlohmann::json(std::string(uts.sysname) + " " + uts.release + " " + uts.machine)
+                               : nlohmann::json(nullptr);
+  env["cpu_model"] = cpu_model();
+  env["cpu_cores"] = std::thread::hardware_concurrency();
+  env["memory_bytes"] = physical_memory_bytes();
+  add_gpus(env);
+  env["compiler"] = GCNBENCH_CXX_FLAGS;
+#if defined(GCNBENCH_HAVE_CUDA)
+  env["gcnbench_cuda"] = true;
+#else
+  env["gcnbench_cuda"] = false;
+#endif
+  env["blas"] = std::string("OpenBLAS ") + trim(openblas_get_config());
+  env["gcnbench_version"] = GCNBENCH_VERSION;
+  env["git_commit"] = GCNBENCH_GIT_COMMIT;
+  env["command_line"] = own_command_line();
+  return env;
+}
+
+}  // namespace gcn

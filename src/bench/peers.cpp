@@ -1,0 +1,72 @@
+#include "bench/peers.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "bench/process.hpp"
+#include "core/error.hpp"
+
+namespace gcn {
+
+const std::vector<PeerSpec>& peer_catalog() {
+  static const std::vector<PeerSpec> peers = {
+      {"torch-dense", "torch_gcn.py", {"--variant", "dense"}, "torch", "dense", {"cpu", "cuda", "mps"}},
+      {"torch-sparse", "torch_gcn.py", {"--variant", "sparse"}, "torch", "sparse", {"cpu", "cuda"}},
+      {"pyg", "pyg_gcn.py", {}, "torch_geometric", "sparse", {"cpu", "cuda"}},
+      {"jax-dense", "jax_gcn.py", {"--variant", "dense"}, "jax", "dense", {"cpu", "cuda"}},
+      {"jax-sparse", "jax_gcn.py", {"--variant", "sparse"}, "jax", "sparse", {"cpu", "cuda"}},
+      {"mlx", "mlx_gcn.py", {}, "mlx.core", "dense", {"cpu", "cuda", "mps"}},
+  };
+  return peers;
+}
+
+std::vector<PeerSpec> select_peers(const std::string& list) {
+  if (list.empty() || list == "none") return {};
+  if (list == "all") return peer_catalog();
+  std::vector<PeerSpec> chosen;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = list.find(',', start);
+    const std::string word = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    bool matched = false;
+    for (const auto& peer : peer_catalog()) {
+      if (peer.name == word || peer.name.starts_with(word + "-")) {
+        matched = true;
+        bool already = false;
+        for (const auto& c : chosen) already |= c.name == peer.name;
+        if (!already) chosen.push_back(peer);
+      }
+    }
+    if (!matched) {
+      std::string known;
+      for (const auto& peer : peer_catalog()) known += (known.empty() ? "" : ", ") + peer.name;
+      fail("--peers: unknown peer '" + word + "' (known: " + known + ", torch, jax, all, none)");
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return chosen;
+}
+
+std::string default_peers_dir() {
+  if (const char* env = std::getenv("GCNBENCH_PEERS"); env && *env) return env;
+  return std::string(GCNBENCH_SOURCE_DIR) + "/peers";
+}
+
+std::string device_absent_reason(const std::string& device) {
+  if (device == "mps") {
+#if defined(__APPLE__)
+    return "";
+#else
+    return "mps needs macOS (Apple Metal)";
+#endif
+  }
+  if (device == "cuda") {
+    if (!find_on_path("nvidia-smi").empty() || access("/dev/nvidiactl", F_OK) == 0) return "";
+    return "no NVIDIA GPU here (no nvidia-smi, no /dev/nvidiactl)";
+  }
+  return "";
+}
+
+}  // namespace gcn

@@ -1,0 +1,32 @@
+// The framework peers in peers/ that bench can run, as data: which script, which variant flag,
+// which Python module the interpreter must import, the adjacency it uses and the devices it
+// supports. Adding a peer = one entry in peers.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace gcn {
+
+struct PeerSpec {
+  std::string name;                  // "torch-dense": the row's implementation and the --peers word
+  std::string script;                // file in the peers directory
+  std::vector<std::string> args;     // e.g. {"--variant", "dense"}
+  std::string module;                // what the interpreter must import: "torch", "jax"...
+  std::string adj;                   // "dense" or "sparse"
+  std::vector<std::string> devices;  // devices the script supports
+};
+
+const std::vector<PeerSpec>& peer_catalog();
+
+// "all" -> every peer, "none" or "" -> none; otherwise comma-separated names or group prefixes
+// ("torch" = torch-dense and torch-sparse). Throws gcn::Error naming the known peers on a typo.
+std::vector<PeerSpec> select_peers(const std::string& list);
+
+// peers/ of the source tree ($GCNBENCH_PEERS overrides it).
+std::string default_peers_dir();
+
+// Empty if `device` can exist here, else why not (mps off macOS, cuda without an NVIDIA GPU).
+std::string device_absent_reason(const std::string& device);
+
+}  // namespace gcn

@@ -1,0 +1,78 @@
+#include "bench/python.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
+#include "bench/process.hpp"
+
+namespace gcn {
+namespace {
+
+std::string resolved(const std::string& path) {
+  char buffer[PATH_MAX];
+  return realpath(path.c_str(), buffer) ? std::string(buffer) : path;
+}
+
+std::string last_line(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
+  const size_t newline = trimmed.rfind('\n');
+  return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
+}
+
+}  // namespace
+
+std::vector<std::string> python_candidates() {
+  std::vector<std::string> raw;
+  if (const char* env = std::getenv("GCNBENCH_PYTHON"); env && *env) raw.push_back(find_on_path(env).empty() ? env : find_on_path(env));
+  raw.push_back("/usr/bin/python3");
+  if (const std::string on_path = find_on_path("python3"); !on_path.empty()) raw.push_back(on_path);
+  std::vector<std::string> candidates, seen;
+  for (const auto& c : raw) {
+    const std::string real = resolved(c);
+    bool duplicate = false;
+    for (const auto& s : seen) duplicate |= s == real;
+    if (duplicate) continue;
+    seen.push_back(real);
+    candidates.push_back(c);
+  }
+  return candidates;
+}
+
+std::optional<std::string> find_python_with(const std::string& module, std::vector<std::string>* tried) {
+  struct Cached {
+    std::optional<std::string> found;
+    std::vector<std::string> tried;
+  };
+  static std::map<std::string, Cached> cache;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  auto it = cache.find(module);
+  if (it == cache.end()) {
+    Cached entry;
+    for (const auto& python : python_candidates()) {
+      if (access(python.c_str(), X_OK) != 0) {
+        entry.tried.push_back(python + ": not found");
+        continue;
+      }
+      ProcessOptions options;
+      options.timeout_s = 120;  // importing torch or jax the first time can take a while
+      const ProcessResult probe = run_process({python, "-c", "import " + module}, options);
+      if (probe.succeeded()) {
+        entry.found = python;
+        break;
+      }
+      const std::string why = last_line(probe.stderr_tail);
+      entry.tried.push_back(python + ": " + (why.empty() ? probe.describe_failure(options.timeout_s) : why));
+    }
+    it = cache.emplace(module, std::move(entry)).first;
+  }
+  if (tried) *tried = it->second.tried;
+  return it->second.found;
+}
+
+}  // namespace gcn

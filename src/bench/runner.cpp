@@ -1,0 +1,92 @@
+#include "bench/runner.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "bench/process.hpp"
+
+namespace gcn {
+namespace {
+
+constexpr int kSkippedExitCode = 3;  // peers/common.py EXIT_SKIPPED
+
+void show_progress(bool enabled, const std::string& text) {
+  if (!enabled) return;
+  std::fprintf(stderr, "\r\033[K%s", text.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+std::string parse_child_output(const std::vector<std::string>& lines, RunOutcome& run, std::string& skipped_reason) {
+  for (const auto& line : lines) {
+    if (line.empty() || line.front() != '{') continue;  // a stray print from a library
+    const nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object() || !event.contains("event")) continue;
+    const std::string kind = event["event"].is_string() ? event["event"].get<std::string>() : "";
+    if (kind == "run") run.run_event = event;
+    if (kind == "summary") run.summary_event = event;
+    if (kind == "skipped") skipped_reason = event.value("reason", std::string("skipped (no reason given)"));
+  }
+  if (!skipped_reason.empty()) return "";
+  if (run.run_event.is_null()) return "no \"run\" line on stdout";
+  if (run.summary_event.is_null()) return "no \"summary\" line on stdout";
+  return "";
+}
+
+std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const RunnerOptions& options) {
+  std::vector<RowOutcome> outcomes;
+  size_t to_run = 0;
+  for (const auto& row : rows) {
+    RowOutcome outcome;
+    outcome.row = row;
+    if (!row.skipped_reason.empty()) {
+      outcome.status = "skipped";
+      outcome.reason = row.skipped_reason;
+    } else {
+      ++to_run;
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  const size_t total = to_run * options.seeds.size();
+  size_t done = 0;
+  for (size_t round = 0; round < options.seeds.size(); ++round) {
+    const uint64_t seed = options.seeds[round];
+    for (auto& outcome : outcomes) {
+      // Skipped, or failed in an earlier round: not run again, it would fail the same way per seed.
+      if (outcome.status != "ok") continue;
+      const std::vector<std::string> argv = outcome.row.command(seed);
+      if (outcome.command.empty()) outcome.command = shell_quote(argv);
+      show_progress(options.progress, "[" + std::to_string(done + 1) + "/" + std::to_string(total) + "] " +
+                                          outcome.row.dataset + "  " + outcome.row.label + "  seed " +
+                                          std::to_string(seed));
+      ProcessOptions process;
+      process.timeout_s = options.timeout_s;
+      process.stderr_log = options.stderr_log;
+      const ProcessResult result = run_process(argv, process);
+      ++done;
+
+      RunOutcome run;
+      run.seed = seed;
+      run.wall_ms = result.wall_ms;
+      std::string skipped;
+      const std::string missing = parse_child_output(result.stdout_lines, run, skipped);
+      if (!skipped.empty() || (result.exit_code == kSkippedExitCode && !result.timed_out)) {
+        outcome.status = "skipped";
+        outcome.reason = skipped.empty() ? "the peer exited with status 3 (skipped) without a reason" : skipped;
+        outcome.runs.clear();
+      } else if (!result.succeeded() || !missing.empty()) {
+        outcome.status = "failed";
+        outcome.reason = !result.succeeded() ? result.describe_failure(options.timeout_s) : missing;
+        outcome.stderr_tail = result.stderr_tail;
+      } else {
+        outcome.runs.push_back(std::move(run));
+      }
+    }
+  }
+  show_progress(options.progress, "");
+  return outcomes;
+}
+
+}  // namespace gcn

@@ -1,0 +1,303 @@
+// `gcnbench bench`: every backend and peer on the same problem, one process per run, runs
+// interleaved; a table on the terminal and a results directory (docs/benchmarks.md).
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "backends/backend.hpp"
+#include "bench/aggregate.hpp"
+#include "bench/environment.hpp"
+#include "bench/peers.hpp"
+#include "bench/python.hpp"
+#include "bench/runner.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "core/error.hpp"
+#include "data/export.hpp"
+#include "model/problem.hpp"
+#include "report/result_dir.hpp"
+#include "report/table.hpp"
+
+namespace gcn::cli {
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+std::string self_executable() {
+  std::error_code ec;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail("cannot find this program's path (/proc/self/exe): " + ec.message());
+  return path.string();
+}
+
+// One data source: the words that select it on a child's command line, and its exported problem.
+struct Source {
+  std::vector<std::string> words;
+  DataOptions options;
+  std::string dataset;      // the loaded dataset's name
+  std::string problem_dir;  // export for the peers
+};
+
+struct BenchCommand {
+  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
+  std::vector<std::string> datasets, data_paths, synthetics;
+  std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir();
+  int runs = 5, epochs = 0, warmup = 5, threads = 0;
+  double timeout_s = 600;
+  bool force = false, per_run_timing = false;
+  CLI::App* app = nullptr;
+
+  // Model flags other than --preset/--epochs/--adj pass through to every child; they are
+  // checked here by the same parser `train` uses, so a typo stops bench before it starts.
+  CLI::App model_parser{"model flags"};
+  ModelOptions model;
+
+  std::vector<std::string> model_words() {
+    std::vector<std::string> extras = app->remaining();
+    std::vector<std::string> words = extras;
+    words.insert(words.end(), {"--preset", preset});
+    if (epochs > 0) words.insert(words.end(), {"--epochs", std::to_string(epochs)});
+    model.add_to(model_parser, preset);
+    std::vector<std::string> reversed(words.rbegin(), words.rend());
+    try {
+      model_parser.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+      fail("bench: " + std::string(e.what()) + " (model flags are those of `gcnbench train --help`)");
+    }
+    return model.explicit_arguments();
+  }
+
+  std::vector<Source> sources() const {
+    std::vector<Source> list;
+    for (const auto& name : datasets)
+      for (const auto& item : split_list(name)) {
+        Source s;
+        s.words = {"--dataset", item};
+        s.options.dataset = item;
+        list.push_back(s);
+      }
+    for (const auto& path : data_paths) {
+      Source s;
+      s.words = {"--data", path};
+      s.options.data_path = path;
+      list.push_back(s);
+    }
+    for (const auto& spec : synthetics) {
+      Source s;
+      s.words = {"--synthetic", spec};
+      s.options.synthetic = spec;
+      list.push_back(s);
+    }
+    if (list.empty()) {
+      Source s;
+      s.words = {"--dataset", "cora"};
+      s.options.dataset = "cora";
+      list.push_back(s);
+    }
+    return list;
+  }
+
+  std::vector<BenchRow> backend_rows(const Source& source, const std::vector<std::string>& modes,
+                                     const std::vector<std::string>& model_args, const std::string& self) const {
+    std::vector<std::string> unavailable;
+    const std::vector<std::string> available = available_backends(&unavailable);
+    std::vector<std::string> names = backends == "all" ? compiled_backends() : split_list(backends);
+    if (backends == "all") {
+      bool has_cuda = false;
+      for (const auto& n : names) has_cuda |= n == "cuda";
+      if (!has_cuda) names.push_back("cuda");  // listed as skipped: built without CUDA
+    }
+    std::vector<BenchRow> rows;
+    for (const auto& name : names) {
+      std::string reason;
+      bool compiled = false;
+      for (const auto& n : compiled_backends()) compiled |= n == name;
+      if (!compiled) reason = name == "cuda" ? "gcnbench was built without CUDA (no nvcc at configure time)"
+                                             : "no such backend in this build (see `gcnbench backends`)";
+      for (const auto& u : unavailable)
+        if (u.starts_with(name + ": ")) reason = u.substr(name.size() + 2);
+      for (const auto& mode : modes) {
+        BenchRow row;
+        row.implementation = "gcnbench-" + name;
+        row.device = name == "cuda" ? "cuda" : "cpu";
+        row.adj = mode;
+        row.label = row.implementation + "/" + row.device + "/" + mode;
+        row.dataset = source.dataset;
+        row.skipped_reason = reason;
+        std::vector<std::string> base = {self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
+        if (!per_run_timing) base.push_back("--sync-every-epoch");
+        if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
+        base.insert(base.end(), source.words.begin(), source.words.end());
+        base.insert(base.end(), model_args.begin(), model_args.end());
+        base.insert(base.end(), {"--adj", mode});
+        row.command = [base](uint64_t seed) {
+          auto argv = base;
+          argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
+          return argv;
+        };
+        rows.push_back(std::move(row));
+      }
+    }
+    return rows;
+  }
+
+  std::vector<BenchRow> peer_rows(const Source& source, int resolved_epochs) const {
+    std::vector<BenchRow> rows;
+    for (const auto& peer : select_peers(peers)) {
+      std::vector<std::string> tried;
+      const std::string script = peers_dir + "/" + peer.script;
+      std::string interpreter_reason;
+      std::optional<std::string> python;
+      if (access(script.c_str(), R_OK) != 0) {
+        interpreter_reason = script + " not found";
+      } else {
+        python = find_python_with(peer.module, &tried);
+        if (!python) {
+          interpreter_reason = peer.module + " not installed: no Python here imports it (tried";
+          for (size_t i = 0; i < tried.size(); ++i)
+            interpreter_reason += (i ? ", " : " ") + tried[i].substr(0, tried[i].find(':'));
+          interpreter_reason += "; GCNBENCH_PYTHON picks another)";
+        }
+      }
+      for (const auto& device : split_list(peer_devices)) {
+        bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row
+        for (const auto& d : peer.devices) supported |= d == device;
+        if (!supported) continue;
+        BenchRow row;
+        row.implementation = peer.name;
+        row.device = device;
+        row.adj = peer.adj;
+        row.label = peer.name + "/" + device + "/" + peer.adj;
+        row.dataset = source.dataset;
+        row.python = python.value_or("");
+        row.skipped_reason = !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
+        std::vector<std::string> base = {row.python, script};
+        base.insert(base.end(), peer.args.begin(), peer.args.end());
+        base.insert(base.end(), {"--problem", source.problem_dir, "--device", device, "--warmup", std::to_string(warmup),
+                                 "--epochs", std::to_string(resolved_epochs)});
+        if (!per_run_timing) base.push_back("--sync-every-epoch");
+        if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
+        row.command = [base](uint64_t seed) {
+          auto argv = base;
+          argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
+          return argv;
+        };
+        rows.push_back(std::move(row));
+      }
+    }
+    return rows;
+  }
+
+  void run() {
+    if (runs < 1) fail("--runs must be at least 1");
+    if (warmup < 0) fail("--warmup must not be negative");
+    const std::vector<std::string> model_args = model_words();
+    const ModelConfig config = model.resolve();
+    std::vector<std::string> modes = adj.empty() ? std::vector<std::string>{to_string(config.adjacency)} : split_list(adj);
+    for (const auto& m : modes)
+      if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
+    select_peers(peers);  // unknown names fail now, before anything runs
+
+    const nlohmann::json environment = capture_environment();
+    if (out.empty()) out = "results/" + utc_date() + "-" + environment.value("host", "host");
+    prepare_output_dir(out, force);
+    std::cerr << "gcnbench bench: results in " << out << "\n";
+
+    const std::string self = self_executable();
+    std::vector<Source> list = sources();
+    std::vector<BenchRow> rows;
+    for (size_t i = 0; i < list.size(); ++i) {
+      Source& source = list[i];
+      const Problem problem = make_problem(load_dataset(source.options), config);
+      source.dataset = problem.dataset_name;
+      source.problem_dir = out + "/problems/" + std::to_string(i) + "-" + problem.dataset_name;
+      std::filesystem::create_directories(out + "/problems");
+      export_problem(problem, source.problem_dir);
+      for (auto& row : backend_rows(source, modes, model_args, self)) rows.push_back(std::move(row));
+      for (auto& row : peer_rows(source, config.epochs)) rows.push_back(std::move(row));
+    }
+
+    RunnerOptions options;
+    for (int r = 0; r < runs; ++r) options.seeds.push_back(static_cast<uint64_t>(r));
+    options.timeout_s = timeout_s;
+    options.stderr_log = out + "/stderr.log";
+    options.progress = isatty(STDERR_FILENO);
+    const std::vector<RowOutcome> outcomes = run_rows(rows, options);
+
+    RowContext context{config.preset, config.epochs, warmup, environment};
+    std::vector<nlohmann::json> results;
+    for (const auto& outcome : outcomes) results.push_back(make_result_row(outcome, context));
+    ReportText text;
+    const std::string warning = apply_speedups(results, baseline);
+    if (!warning.empty()) {
+      std::cerr << "gcnbench bench: warning: " << warning << "\n";
+      text.notes.push_back(warning);
+    }
+    sort_rows(results);
+    std::string names;
+    for (const auto& s : list) names += (names.empty() ? "" : ", ") + s.dataset;
+    text.title = "gcnbench bench: " + names + ", preset " + config.preset + ", " + std::to_string(runs) + " runs x " +
+                 std::to_string(config.epochs) + " epochs (" + std::to_string(warmup) + " warm-up)";
+    text.command_line = environment.value("command_line", "");
+    const std::string chart_error = write_result_dir(out, results, text);
+    if (!chart_error.empty()) std::cerr << "gcnbench bench: no chart: " << chart_error << "\n";
+
+    std::cout << text.title << "\n\n" << render_text(make_table(results)) << "\nwrote " << out
+              << "/{results.jsonl,results.csv,report.md" << (chart_error.empty() ? ",chart.png,chart.svg" : "")
+              << "}, child stderr in " << out << "/stderr.log\n";
+  }
+};
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto command = std::make_shared<BenchCommand>();
+  CLI::App* sub = app.add_subcommand(
+      "bench", "Benchmark every backend and framework peer on the same problem (one process per run, interleaved)");
+  command->app = sub;
+  sub->allow_extras();
+  sub->footer("Other model flags of `gcnbench train` (--hidden, --dropout, --lr ...) are passed on to every run.");
+  sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all")->capture_default_str();
+  sub->add_option("--peers", command->peers,
+                  "Peers: comma list of torch-dense, torch-sparse, pyg, jax-dense, jax-sparse, mlx (torch, jax: both "
+                  "variants), all or none")
+      ->capture_default_str();
+  sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
+      ->capture_default_str();
+  sub->add_option("--dataset", command->datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
+  sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)");
+  sub->add_option("--synthetic", command->synthetics,
+                  "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
+  sub->add_option("--adj", command->adj, "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
+                                         "(default: the preset's)");
+  sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
+  sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")->capture_default_str();
+  sub->add_option("--epochs", command->epochs, "Epochs per run (default: the preset's)");
+  sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs at the start of every process")
+      ->capture_default_str();
+  sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)");
+  sub->add_flag("--per-run-timing", command->per_run_timing,
+                "Time whole runs instead of synchronizing after every epoch (GPU throughput)");
+  sub->add_option("--baseline", command->baseline,
+                  "Row for the speedups, by label prefix, e.g. torch-dense/cpu (default: it, else the first row)");
+  sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")->capture_default_str();
+  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")->capture_default_str();
+  sub->add_option("--out", command->out, "Results directory (default results/<date>-<host>)");
+  sub->add_flag("--force", command->force, "Overwrite the files of an existing --out directory");
+  sub->callback([command] { command->run(); });
+}
+
+}  // namespace gcn::cli

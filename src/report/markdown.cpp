@@ -1,0 +1,73 @@
+#include "report/markdown.hpp"
+
+#include <map>
+#include <set>
+
+#include "core/memory.hpp"
+#include "report/table.hpp"
+
+namespace gcn {
+namespace {
+
+std::string value_text(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::string environment_section(const nlohmann::json& env) {
+  std::string gpus;
+  for (const auto& gpu : env.value("gpus", nlohmann::json::array()))
+    gpus += (gpus.empty() ? "" : "; ") + value_text(gpu["name"]) + " (driver " + value_text(gpu["driver"]) + ", " +
+            value_text(gpu["memory"]) + ")";
+  std::string out;
+  const auto item = [&](const char* name, const std::string& value) { out += std::string("- ") + name + ": " + value + "\n"; };
+  item("host", value_text(env["host"]));
+  item("date", value_text(env["date"]));
+  item("OS", value_text(env.value("os", nlohmann::json(nullptr))));
+  item("CPU", value_text(env["cpu_model"]) + ", " + value_text(env["cpu_cores"]) + " logical cores");
+  item("memory", env["memory_bytes"].is_number() ? format_bytes(env["memory_bytes"].get<uint64_t>()) : "-");
+  item("GPU", gpus.empty() ? "none" : gpus + ", CUDA " + value_text(env["cuda_version"]));
+  item("compiler", value_text(env["compiler"]));
+  item("BLAS", value_text(env["blas"]));
+  item("gcnbench", value_text(env["gcnbench_version"]) + " (commit " + value_text(env["git_commit"]) + ")");
+  item("command", "`" + value_text(env["command_line"]) + "`");
+  return out;
+}
+
+}  // namespace
+
+std::string render_report_markdown(const std::vector<nlohmann::json>& rows, const ReportText& text) {
+  std::string out = "# " + text.title + "\n\n";
+  if (!text.command_line.empty()) out += "```\n" + text.command_line + "\n```\n\n";
+  out += render_markdown(make_table(rows));
+  std::set<std::string> baselines;
+  for (const auto& row : rows)
+    if (row["baseline"].is_string()) baselines.insert(row["baseline"].get<std::string>());
+  std::string baseline_list;
+  for (const auto& b : baselines) baseline_list += (baseline_list.empty() ? "" : ", ") + b;
+  out += "\nEpoch times exclude the warm-up epochs; 95% CI is the Student-t interval of the mean; n is the "
+         "number of timed samples (epochs, or runs when epochs were not timed one by one). Speedup: mean epoch "
+         "time of the baseline (" + (baseline_list.empty() ? std::string("-") : baseline_list) +
+         ") divided by the row's.\n";
+  for (const auto& note : text.notes) out += "\nNote: " + note + "\n";
+  out += "\n## Chart\n\n";
+  out += text.chart_png.empty() ? "No chart: " + text.chart_note + "\n" : "![epoch time](" + text.chart_png + ")\n";
+
+  // One environment block per machine (report merges several).
+  std::map<std::string, nlohmann::json> environments;
+  for (const auto& row : rows) environments.emplace(row.value("host", ""), row["environment"]);
+  out += "\n## Environment\n";
+  for (const auto& [host, env] : environments) out += "\n" + environment_section(env);
+
+  out += "\n## Commands\n\nEach row ran one process per seed; the first seed's command:\n\n";
+  for (const auto& row : rows) {
+    if (row.value("command", "").empty()) continue;
+    out += "- " + row.value("label", "") + " (" + row.value("dataset", "") + ", " + row.value("host", "") + "), " +
+           (row["python"].is_string() ? "interpreter " + row["python"].get<std::string>() + ", " : "") +
+           row.value("status", "") + ":\n  `" + row.value("command", "") + "`\n";
+  }
+  return out;
+}
+
+}  // namespace gcn

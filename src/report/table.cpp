@@ -1,0 +1,118 @@
+#include "report/table.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "core/memory.hpp"
+
+namespace gcn {
+namespace {
+
+std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string text(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::string first_line(std::string s) {
+  const size_t newline = s.find('\n');
+  return newline == std::string::npos ? s : s.substr(0, newline);
+}
+
+}  // namespace
+
+std::string format_ms(double ms) {
+  if (ms >= 100) return format("%.1f", ms);
+  if (ms >= 1) return format("%.3f", ms);
+  return format("%.4f", ms);
+}
+
+TextTable make_table(const std::vector<nlohmann::json>& rows) {
+  std::set<std::string> hosts;
+  for (const auto& row : rows) hosts.insert(row.value("host", ""));
+  const bool show_host = hosts.size() > 1;
+
+  TextTable table;
+  if (show_host) table.header.push_back("host");
+  for (const char* h : {"dataset", "implementation", "device", "adj", "epoch ms (mean ± std)", "median", "min",
+                        "95% CI", "n", "test acc", "peak RSS", "peak device", "speedup"})
+    table.header.push_back(h);
+  for (const auto& row : rows) {
+    const std::string where = row.value("label", "") + " (" + row.value("dataset", "") +
+                              (show_host ? ", " + row.value("host", "") : "") + ")";
+    if (row.value("status", "") != "ok") {
+      table.not_measured.push_back(where + ": " + row.value("status", "") + ": " + first_line(row.value("reason", "")));
+      continue;
+    }
+    const auto& t = row["epoch_ms"];
+    std::vector<std::string> cells;
+    if (show_host) cells.push_back(row.value("host", ""));
+    const uint64_t device_bytes = row.value("peak_device_bytes", uint64_t{0});
+    cells.insert(cells.end(),
+                 {row.value("dataset", ""), row.value("implementation", ""), row.value("device", ""),
+                  row.value("adj", ""), format_ms(t["mean"].get<double>()) + " ± " + format_ms(t["std"].get<double>()),
+                  format_ms(t["median"].get<double>()), format_ms(t["min"].get<double>()),
+                  format_ms(t["ci95_low"].get<double>()) + "–" + format_ms(t["ci95_high"].get<double>()),
+                  text(t["samples"]),
+                  format("%.3f", row["test_acc_mean"].get<double>()) + " ± " + format("%.3f", row["test_acc_std"].get<double>()),
+                  format_bytes(row.value("peak_host_bytes", uint64_t{0})),
+                  device_bytes ? format_bytes(device_bytes) : "-",
+                  row["speedup"].is_number() ? format("%.2fx", row["speedup"].get<double>()) : "-"});
+    table.cells.push_back(std::move(cells));
+  }
+  return table;
+}
+
+// Display width of UTF-8 text (the ± and – signs are one column, several bytes).
+static size_t display_width(const std::string& s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string render_text(const TextTable& table) {
+  std::vector<size_t> widths(table.header.size(), 0);
+  for (size_t c = 0; c < widths.size(); ++c) widths[c] = display_width(table.header[c]);
+  for (const auto& row : table.cells)
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], display_width(row[c]));
+  const auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      out += cells[c] + std::string(widths[c] - display_width(cells[c]) + (c + 1 < cells.size() ? 2 : 0), ' ');
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::string out = line(table.header);
+  size_t total = 0;
+  for (size_t w : widths) total += w + 2;
+  out += std::string(total - 2, '-') + "\n";
+  for (const auto& row : table.cells) out += line(row);
+  if (table.cells.empty()) out += "(no implementation was measured)\n";
+  for (const auto& note : table.not_measured) out += "  " + note + "\n";
+  return out;
+}
+
+std::string render_markdown(const TextTable& table) {
+  const auto line = [](const std::vector<std::string>& cells) {
+    std::string out = "|";
+    for (const auto& cell : cells) out += " " + cell + " |";
+    return out + "\n";
+  };
+  std::string out = line(table.header) + "|";
+  for (size_t c = 0; c < table.header.size(); ++c) out += c + 9 < table.header.size() ? "---|" : "---:|";  // the last 9 columns are numbers
+  out += "\n";
+  for (const auto& row : table.cells) out += line(row);
+  if (!table.not_measured.empty()) {
+    out += "\nNot measured:\n\n";
+    for (const auto& note : table.not_measured) out += "- " + note + "\n";
+  }
+  return out;
+}
+
+}  // namespace gcn

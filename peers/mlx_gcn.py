@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """GCN in MLX, on a `gcnbench export` directory; JSON lines like `gcnbench train --json`.
 
---variant dense (name "mlx"):         dense features and dense n x n A_hat, as TristanBilot/mlx-GCN
+--variant dense (name "mlx", default): dense features and dense n x n A_hat, as TristanBilot/mlx-GCN
                                       main_mlx.py does (MLX has no sparse matmul).
 --variant sparse (name "mlx-sparse"): A_hat and features as COO, products by gather + scatter-add.
 
@@ -196,6 +196,8 @@ class MlxGcn(common.Trainer):
 def main():
     parser = common.make_parser(__doc__.split("\n\n")[0], variants=("dense", "sparse"))
     args = common.parse_args(parser)
+    if args.variant is None:
+        args.variant = "dense"  # "mlx" is the dense model (MLX has no sparse matmul), whatever the preset
     name = "mlx-sparse" if (args.adj or args.variant) == "sparse" else "mlx"
     mx = import_mlx(name)
     if args.device == "cpu":

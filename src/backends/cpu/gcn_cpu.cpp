@@ -1,0 +1,181 @@
+#include "backends/cpu/gcn_cpu.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "core/memory.hpp"
+
+namespace gcn::cpu {
+namespace {
+
+int64_t padded_to_16(int64_t n) { return (n + 15) / 16 * 16; }
+
+// Dense row-major copy of a with leading dimension ld.
+std::vector<float> dense_copy(const Csr<float>& a, int64_t ld, const char* what, const char* hint) {
+  std::vector<float> d(checked_element_count(a.rows, ld, sizeof(float), what, hint), 0.0f);
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < a.rows; ++r)
+    for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; ++k) d[static_cast<size_t>(r * ld + a.col[k])] = a.val[k];
+  return d;
+}
+
+// Exact (bitwise) symmetry: entry (r, c) has a partner (c, r) with the same value.
+bool is_symmetric(const Csr<float>& a) {
+  if (a.rows != a.cols) return false;
+  bool symmetric = true;
+#pragma omp parallel for schedule(dynamic, 256) reduction(&& : symmetric)
+  for (int64_t r = 0; r < a.rows; ++r) {
+    for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1] && symmetric; ++k) {
+      const int32_t c = a.col[k];
+      const auto first = a.col.begin() + a.row_ptr[c], last = a.col.begin() + a.row_ptr[c + 1];
+      const auto it = std::lower_bound(first, last, static_cast<int32_t>(r));
+      if (it == last || *it != r || std::memcmp(&a.val[static_cast<size_t>(it - a.col.begin())], &a.val[k], sizeof(float)))
+        symmetric = false;
+    }
+  }
+  return symmetric;
+}
+
+template <typename T>
+uint64_t bytes_of(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+
+}  // namespace
+
+CpuGcn::CpuGcn(const Problem& problem)
+    : problem_(&problem), config_(problem.config), widths_(problem.widths()), n_(problem.num_nodes) {
+  if (config_.adjacency == AdjacencyMode::Dense) {
+    adjacency_ld_ = padded_to_16(n_);
+    dense_adjacency_ = dense_copy(problem.adjacency, adjacency_ld_, "dense adjacency", "use --adj sparse");
+  } else if (is_symmetric(problem.adjacency)) {
+    adjacency_t_ = &problem.adjacency;
+  } else {
+    adjacency_transposed_ = transpose(problem.adjacency);
+    adjacency_t_ = &adjacency_transposed_;
+  }
+  const int64_t num_features = widths_[0];
+  if (config_.features == FeatureMode::Dense) {
+    features_ld_ = padded_to_16(num_features);
+    dense_features_ = dense_copy(problem.features, features_ld_, "dense feature matrix", "use --features sparse");
+    if (config_.input_dropout && config_.dropout > 0) dropped_features_.assign(dense_features_.size(), 0.0f);
+  } else {
+    partials_.assign(static_cast<size_t>(partial_slices() * num_features * widths_[1]), 0.0f);
+  }
+  int64_t max_width = 0;
+  for (size_t l = 1; l < widths_.size(); ++l) max_width = std::max(max_width, widths_[l]);
+  inputs_.resize(widths_.size() - 1);
+  z_.resize(widths_.size() - 1);
+  for (int l = 0; l < num_layers(); ++l) {
+    if (l > 0) inputs_[l].assign(checked_element_count(n_, widths_[l], sizeof(float), "activations"), 0.0f);
+    z_[l].assign(static_cast<size_t>(n_ * widths_[l + 1]), 0.0f);
+  }
+  logits_.assign(static_cast<size_t>(n_ * widths_.back()), 0.0f);
+  grad_a_.assign(static_cast<size_t>(n_ * max_width), 0.0f);
+  grad_b_.assign(static_cast<size_t>(n_ * max_width), 0.0f);
+}
+
+uint64_t CpuGcn::workspace_bytes() const {
+  uint64_t total = bytes_of(dense_adjacency_) + bytes_of(dense_features_) + bytes_of(dropped_features_) +
+                   bytes_of(logits_) + bytes_of(grad_a_) + bytes_of(grad_b_) + bytes_of(partials_) +
+                   bytes_of(adjacency_transposed_.val) + bytes_of(adjacency_transposed_.col) +
+                   bytes_of(adjacency_transposed_.row_ptr);
+  for (const auto& v : inputs_) total += bytes_of(v);
+  for (const auto& v : z_) total += bytes_of(v);
+  return total;
+}
+
+Dropout CpuGcn::layer_dropout(int layer, uint64_t seed, int epoch, bool training) const {
+  const bool on = training && config_.dropout > 0 && (layer > 0 || config_.input_dropout);
+  if (!on) return {};
+  return {config_.dropout, seed, static_cast<uint32_t>(layer), static_cast<uint32_t>(epoch)};
+}
+
+void CpuGcn::aggregate(const float* in, float* out, int64_t width) const {
+  if (config_.adjacency == AdjacencyMode::Dense) {
+    gemm(dense_adjacency_.data(), adjacency_ld_, in, out, n_, n_, width);
+  } else {
+    spmm(problem_->adjacency, in, width, out);
+  }
+}
+
+void CpuGcn::aggregate_transposed(const float* in, float* out, int64_t width) const {
+  if (config_.adjacency == AdjacencyMode::Dense) {
+    gemm_at_b(dense_adjacency_.data(), adjacency_ld_, in, out, n_, n_, width);
+  } else {
+    spmm(*adjacency_t_, in, width, out);
+  }
+}
+
+void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, bool training) {
+  for (int l = 0; l < num_layers(); ++l) {
+    const int64_t in_w = widths_[l], out_w = widths_[l + 1];
+    const Dropout drop = layer_dropout(l, seed, epoch, training);
+    const float* w = params.weights[l].data.data();
+    float* z = z_[l].data();
+    if (l == 0 && config_.features == FeatureMode::Sparse) {
+      sparse_dropout_matmul(problem_->features, drop, w, out_w, z);
+    } else if (l == 0) {
+      const float* x = dense_features_.data();
+      if (drop.p > 0) {
+        dropout(dense_features_.data(), features_ld_, dropped_features_.data(), n_, in_w, drop);
+        x = dropped_features_.data();
+      }
+      gemm(x, features_ld_, w, z, n_, in_w, out_w);
+    } else {
+      // D_l already carries layer l's dropout (applied in the previous layer's epilogue).
+      gemm(inputs_[l].data(), in_w, w, z, n_, in_w, out_w);
+    }
+    const float* bias = config_.bias ? params.biases[l].data() : nullptr;
+    if (bias && config_.bias_before_aggregation) add_bias(z, bias, n_, out_w);
+    const float* bias_after = config_.bias_before_aggregation ? nullptr : bias;
+    if (l + 1 < num_layers()) {
+      float* next = inputs_[l + 1].data();
+      aggregate(z, next, out_w);
+      bias_relu_dropout(next, bias_after, next, n_, out_w, layer_dropout(l + 1, seed, epoch, training));
+    } else {
+      aggregate(z, logits_.data(), out_w);
+      if (bias_after) add_bias(logits_.data(), bias_after, n_, out_w);
+    }
+  }
+}
+
+SplitMetrics CpuGcn::forward_backward(const Parameters<float>& params, uint64_t seed, int epoch,
+                                      Parameters<float>& grads) {
+  forward(params, seed, epoch, true);
+  float* d_out = grad_a_.data();  // dP_l
+  float* d_z = grad_b_.data();    // dZ_l
+  const SplitMetrics metrics =
+      softmax_cross_entropy(logits_.data(), n_, widths_.back(), problem_->labels, problem_->split, d_out);
+  for (int l = num_layers() - 1; l >= 0; --l) {
+    const int64_t in_w = widths_[l], out_w = widths_[l + 1];
+    float* bias_grad = config_.bias ? grads.biases[l].data() : nullptr;
+    if (bias_grad && !config_.bias_before_aggregation) bias_backward(d_out, bias_grad, n_, out_w);
+    aggregate_transposed(d_out, d_z, out_w);
+    if (bias_grad && config_.bias_before_aggregation) bias_backward(d_z, bias_grad, n_, out_w);
+    float* w_grad = grads.weights[l].data.data();
+    if (l == 0 && config_.features == FeatureMode::Sparse) {
+      sparse_dropout_matmul_transposed(problem_->features, layer_dropout(0, seed, epoch, true), d_z, out_w, w_grad,
+                                       partials_);
+    } else if (l == 0) {
+      const bool dropped = layer_dropout(0, seed, epoch, true).p > 0;
+      gemm_at_b(dropped ? dropped_features_.data() : dense_features_.data(), features_ld_, d_z, w_grad, n_, in_w,
+                out_w);
+    } else {
+      gemm_at_b(inputs_[l].data(), in_w, d_z, w_grad, n_, in_w, out_w);
+    }
+    if (l == 0) break;
+    // dD_l = dZ_l W_l^T, then back through dropout and ReLU (read off D_l: no mask redraw).
+    gemm_a_bt(d_z, params.weights[l].data.data(), d_out, n_, out_w, in_w);
+    relu_dropout_backward(inputs_[l].data(), d_out, n_ * in_w, layer_dropout(l, seed, epoch, true).p);
+  }
+  return metrics;
+}
+
+ref::LossAndAccuracy CpuGcn::evaluate(const Parameters<float>& params, Split split) {
+  forward(params, 0, 0, false);
+  return softmax_cross_entropy_split(logits_.data(), n_, widths_.back(), problem_->labels, problem_->split, split);
+}
+
+}  // namespace gcn::cpu

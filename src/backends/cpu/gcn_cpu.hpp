@@ -1,0 +1,61 @@
+// The GCN of backend.hpp on the cpu kernels: same steps as cpu_ref/gcn_reference.hpp, with every
+// buffer allocated once in the constructor (the epoch loop allocates nothing) and the
+// pointwise steps fused into the passes around them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "backends/cpu/kernels.hpp"
+#include "model/parameters.hpp"
+#include "model/problem.hpp"
+
+namespace gcn::cpu {
+
+class CpuGcn {
+ public:
+  // Keeps a reference to `problem`, which must outlive this object; dense copies of the
+  // adjacency and features are made here when the config asks for them.
+  explicit CpuGcn(const Problem& problem);
+
+  int num_layers() const { return static_cast<int>(widths_.size()) - 1; }
+
+  // Training forward (dropout masks of seed, epoch) and backward into `grads` (no weight decay:
+  // the optimizer adds it). Returns train metrics, and val metrics of the same logits.
+  SplitMetrics forward_backward(const Parameters<float>& params, uint64_t seed, int epoch, Parameters<float>& grads);
+  // Eval-mode forward (no dropout), metrics over `split`.
+  ref::LossAndAccuracy evaluate(const Parameters<float>& params, Split split);
+
+  // Bytes held by this object beyond the Problem (dense copies, activations, gradients).
+  uint64_t workspace_bytes() const;
+
+ private:
+  void forward(const Parameters<float>& params, uint64_t seed, int epoch, bool training);
+  // out = A_hat in, out = A_hat^T in (width columns).
+  void aggregate(const float* in, float* out, int64_t width) const;
+  void aggregate_transposed(const float* in, float* out, int64_t width) const;
+  Dropout layer_dropout(int layer, uint64_t seed, int epoch, bool training) const;
+
+  const Problem* problem_;
+  ModelConfig config_;
+  std::vector<int64_t> widths_;
+  int64_t n_;
+  // Sparse mode: A_hat^T, stored only when A_hat is not exactly symmetric. Every loader's A_hat
+  // is, and then A_hat^T x = A_hat x with the terms summed in the same order as the reference's
+  // scatter, so A_hat itself serves (no second copy of the largest array).
+  Csr<float> adjacency_transposed_;
+  const Csr<float>* adjacency_t_ = nullptr;
+  // Dense mode: row-major copies with the leading dimension padded to 16 floats (64 bytes), so
+  // column strips start on cache lines.
+  std::vector<float> dense_adjacency_, dense_features_, dropped_features_;
+  int64_t adjacency_ld_ = 0, features_ld_ = 0;
+  // inputs_[l], l >= 1: D_l = dropout(relu(P_{l-1})) (n x widths[l]); P_{l-1} is aggregated
+  // straight into it and the epilogue runs in place. z_[l]: D_l W_l (n x widths[l+1]).
+  std::vector<std::vector<float>> inputs_, z_;
+  std::vector<float> logits_;
+  // Gradient buffers, each n x max width, used alternately: dP in one, dZ in the other.
+  std::vector<float> grad_a_, grad_b_;
+  std::vector<float> partials_;  // per-thread slices of sparse_dropout_matmul_transposed
+};
+
+}  // namespace gcn::cpu

@@ -11,6 +11,7 @@
 
 #include "backends/backend.hpp"
 #include "backends/cuda/test_hooks.hpp"
+#include "core/error.hpp"
 #include "data/loaders.hpp"
 #include "model/problem.hpp"
 #include "model/trainer.hpp"

@@ -72,7 +72,10 @@ struct VerifyCommand {
       model_args.push_back(explicit_args[i]);
     }
     config.dropout = 0;
-    bool epochs_set = false;
+    bool preset_set = false, epochs_set = false;
+    for (const auto& w : model_args) preset_set |= w == "--preset";
+    // train's default preset differs from verify's: always say which one.
+    if (!preset_set) model_args.insert(model_args.begin(), {"--preset", config.preset});
     for (const auto& w : model_args) epochs_set |= w == "--epochs";
     if (!epochs_set) {
       config.epochs = 20;

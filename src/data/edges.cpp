@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "data/csr_build.hpp"
 #include "data/loaders.hpp"
 
@@ -34,7 +35,7 @@ Csr<float> adjacency_from_edges(int64_t num_nodes, const std::vector<std::pair<i
   if (num_nodes < 0 || num_nodes > INT32_MAX) fail("adjacency_from_edges: bad node count " + std::to_string(num_nodes));
   Csr<float> a;
   a.rows = a.cols = num_nodes;
-  a.row_ptr.assign(static_cast<size_t>(num_nodes) + 1, 0);
+  a.row_ptr.assign(checked_element_count(num_nodes + 1, 1, sizeof(int64_t), "adjacency row offsets"), 0);
   for (const auto& [u, v] : edges) {
     if (u < 0 || v < 0 || u >= num_nodes || v >= num_nodes)
       fail("adjacency_from_edges: edge (" + std::to_string(u) + ", " + std::to_string(v) + ") outside 0.." +

@@ -160,6 +160,8 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
   const int64_t n = spec.nodes;
   const int64_t f = spec.features;
   const int c = spec.classes;
+  // Two row-offset arrays, labels, the class permutation and the class-grouped node list.
+  checked_element_count(n, 1, 2 * sizeof(int64_t) + 3 * sizeof(int32_t), "synthetic per-node arrays", "ask for fewer nodes");
   Dataset data;
   data.name = "synthetic-n" + std::to_string(n) + "-d" + format_number(spec.degree) + "-f" + std::to_string(f) + "-c" +
               std::to_string(c) + "-s" + std::to_string(spec.seed);

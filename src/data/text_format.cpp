@@ -229,10 +229,12 @@ Dataset load_text_dataset(const std::string& dir) {
   data.num_nodes = meta[Meta::Nodes];
   data.num_features = meta[Meta::Features];
   data.num_classes = static_cast<int>(meta[Meta::Classes]);
-  data.adjacency = read_edges(file("edges.txt"), meta);
+  // Per-node files first: they must have `nodes` lines, so a wrong node count in meta.txt is
+  // caught at a line of theirs before edges.txt allocates node-sized row offsets.
   data.features = read_features(file("features.txt"), meta);
   data.labels = read_labels(file("labels.txt"), meta);
   data.split = read_split(file("split.txt"), meta, data.labels);
+  data.adjacency = read_edges(file("edges.txt"), meta);
   validate(data, dir);
   return data;
 }

@@ -85,10 +85,22 @@ class Fields {
 };
 
 // Quotes a field for an error message, shortened so a megabyte of garbage stays readable.
+// Bytes that are not printable ASCII are shown as \xNN, so binary garbage (a NUL byte) cannot
+// cut the message short or garble a terminal.
 inline std::string quoted(std::string_view field) {
   constexpr size_t max_shown = 40;
+  static const char hex[] = "0123456789abcdef";
   std::string s = "'";
-  s.append(field.substr(0, max_shown));
+  for (const char ch : field.substr(0, max_shown)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      s += ch;
+    } else {
+      s += "\\x";
+      s += hex[c >> 4];
+      s += hex[c & 15];
+    }
+  }
   if (field.size() > max_shown) s += "...";
   return s + "'";
 }

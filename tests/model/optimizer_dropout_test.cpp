@@ -23,12 +23,19 @@ TEST(Adam, MatchesHandComputedSteps) {
   double g = 2.0;
   ref::adam_update(&p, &g, &m, &v, 1, {0.1, 0.9, 0.999, 1e-8, 0.5, 1});
   EXPECT_NEAR(p, 0.9, 1e-8);
+  // Step 2 worked from the exact step-1 value (eps puts it 4e-10 above 0.9).
+  const double p1 = p;
+  const double g2 = -1.0 + 0.5 * p1;
+  const double m2 = 0.9 * 0.25 + 0.1 * g2;
+  const double v2 = 0.999 * 0.00625 + 0.001 * g2 * g2;
+  const double p2 = p1 - 0.1 * (m2 / 0.19) / (std::sqrt(v2 / (1 - 0.999 * 0.999)) + 1e-8);
   g = -1.0;
   ref::adam_update(&p, &g, &m, &v, 1, {0.1, 0.9, 0.999, 1e-8, 0.5, 2});
-  // 1e-9, not exact: eps makes step 1 land at 0.9 + 4e-10, which moves m and v by ~1e-11.
   EXPECT_NEAR(m, 0.17, 1e-9);
   EXPECT_NEAR(v, 0.00654625, 1e-9);
-  EXPECT_NEAR(p, 0.9 - 0.1 * (0.17 / 0.19) / std::sqrt(0.00654625 / (1 - 0.999 * 0.999)), 1e-12);
+  EXPECT_NEAR(m, m2, 1e-15);
+  EXPECT_NEAR(v, v2, 1e-15);
+  EXPECT_NEAR(p, p2, 1e-14);
   EXPECT_NEAR(p, 0.850557, 1e-6);
 }
 

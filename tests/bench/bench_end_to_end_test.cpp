@@ -1,0 +1,134 @@
+// `gcnbench bench`, `report` and `verify` run as a user runs them: the built binary
+// ($GCNBENCH_BINARY, set by CTest) on a tiny synthetic graph with cpu-ref, plus the PyTorch peer
+// when /usr/bin/python3 (or $GCNBENCH_PYTHON...) has torch, and jax, absent here, as a skipped row.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "bench/process.hpp"
+#include "bench/python.hpp"
+#include "core/atomic_file.hpp"
+#include "report/result_schema.hpp"
+
+namespace gcn {
+namespace {
+
+const char* kGraph = "nodes=120,degree=4,features=16,classes=3,seed=7";
+
+std::string binary() {
+  const char* path = std::getenv("GCNBENCH_BINARY");
+  return path ? path : "";
+}
+
+class BenchEndToEnd : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
+    // One directory per test: ctest runs these tests in parallel processes.
+    out_ = testing::TempDir() + "/gcnbench_bench_e2e_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(out_);
+  }
+  std::string out_;
+};
+
+bool has_module(const std::string& module) { return find_python_with(module).has_value(); }
+
+TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
+  const bool torch = has_module("torch");
+  const bool jax = has_module("jax");
+  std::vector<std::string> argv = {binary(), "bench",     "--synthetic", kGraph,  "--backends", "cpu-ref",
+                                   "--runs", "2",         "--epochs",    "4",     "--warmup",   "1",
+                                   "--peers", torch ? "torch-dense,jax" : "jax",  "--peer-devices", "cpu",
+                                   "--out",  out_};
+  const ProcessResult r = run_process(argv);
+  ASSERT_TRUE(r.succeeded()) << r.describe_failure(0) << "\n" << r.stderr_tail;
+
+  for (const char* file : {"results.jsonl", "results.csv", "report.md", "stderr.log"})
+    EXPECT_TRUE(std::filesystem::exists(out_ + "/" + file)) << file;
+  const auto rows = read_results_jsonl(out_ + "/results.jsonl");  // validates every row
+  std::map<std::string, std::string> status;
+  for (const auto& row : rows) status[row["label"].get<std::string>()] = row["status"].get<std::string>();
+  EXPECT_EQ(status["gcnbench-cpu-ref/cpu/dense"], "ok");
+  if (torch) {
+    EXPECT_EQ(status["torch-dense/cpu/dense"], "ok");
+  }
+  if (!jax) {  // absent from this machine: listed, with the reason
+    EXPECT_EQ(status["jax-dense/cpu/dense"], "skipped");
+    EXPECT_EQ(status["jax-sparse/cpu/sparse"], "skipped");
+  }
+  for (const auto& row : rows) {
+    if (row["status"] != "ok") continue;
+    EXPECT_EQ(row["epoch_ms"]["samples"], 2 * 4) << row["label"];  // warm-up epochs excluded
+    EXPECT_EQ(row["runs"], 2);
+  }
+
+  const std::string csv = read_file(out_ + "/results.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(rows.size() + 1));
+  const std::string report = read_file(out_ + "/report.md");
+  EXPECT_NE(report.find("| gcnbench-cpu-ref |"), std::string::npos) << report;
+  EXPECT_NE(report.find("## Environment"), std::string::npos);
+  // The terminal table: fastest first, the cpu-ref row and the skipped jax rows listed.
+  std::string stdout_text;
+  for (const auto& line : r.stdout_lines) stdout_text += line + "\n";
+  EXPECT_NE(stdout_text.find("gcnbench-cpu-ref"), std::string::npos) << stdout_text;
+  if (!jax) {
+    EXPECT_NE(stdout_text.find("jax-dense/cpu/dense"), std::string::npos) << stdout_text;
+  }
+
+  if (!has_module("matplotlib")) GTEST_SKIP() << "no Python with matplotlib: chart not drawn";
+  const std::string png = read_file(out_ + "/chart.png");
+  ASSERT_GE(png.size(), 8u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_NE(read_file(out_ + "/chart.svg").find("<svg"), std::string::npos);
+
+  // An existing results directory is kept unless --force.
+  const ProcessResult again = run_process(argv);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.stderr_tail.find("already exists"), std::string::npos) << again.stderr_tail;
+
+  // report: the directory read back and rendered, merged output written.
+  const ProcessResult report_run = run_process({binary(), "report", out_, "--out", out_ + "-merged"});
+  ASSERT_TRUE(report_run.succeeded()) << report_run.stderr_tail;
+  EXPECT_EQ(read_results_jsonl(out_ + "-merged/results.jsonl").size(), rows.size());
+  std::filesystem::remove_all(out_ + "-merged");
+}
+
+TEST_F(BenchEndToEnd, BadModelFlagStopsBeforeRunning) {
+  const ProcessResult r = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
+                                       "1", "--epochs", "2", "--warmup", "0", "--peers", "none", "--hidden", "0",
+                                       "--out", out_});
+  // --hidden 0 is rejected before anything runs: model flags are checked by bench itself.
+  EXPECT_EQ(r.exit_code, 2) << r.stderr_tail;
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/results.jsonl"));
+}
+
+TEST_F(BenchEndToEnd, AChildTimingOutIsAFailedRowNotACrash) {
+  const ProcessResult timed = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
+                                           "1", "--epochs", "200000", "--warmup", "0", "--peers", "none", "--timeout",
+                                           "1", "--out", out_});
+  ASSERT_TRUE(timed.succeeded()) << timed.stderr_tail;
+  const auto rows = read_results_jsonl(out_ + "/results.jsonl");
+  bool found = false;
+  for (const auto& row : rows)
+    if (row["label"] == "gcnbench-cpu-ref/cpu/dense") {
+      found = true;
+      EXPECT_EQ(row["status"], "failed");
+      EXPECT_NE(row["reason"].get<std::string>().find("timed out"), std::string::npos) << row.dump();
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(BenchEndToEnd, VerifyAgainstTorchPasses) {
+  if (!has_module("torch")) GTEST_SKIP() << "no Python with torch";
+  const ProcessResult r =
+      run_process({binary(), "verify", "--peer", "torch", "--synthetic", kGraph, "--backends", "cpu-ref"});
+  std::string text;
+  for (const auto& line : r.stdout_lines) text += line + "\n";
+  EXPECT_EQ(r.exit_code, 0) << text << r.stderr_tail;
+  EXPECT_NE(text.find("PASS  cpu-ref"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace gcn

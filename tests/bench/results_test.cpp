@@ -1,0 +1,155 @@
+// Result rows: aggregation of runs, the schema check, speedups, CSV/table, and merging the
+// results directories of two machines (gcnbench report).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "bench/aggregate.hpp"
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "report/csv.hpp"
+#include "report/merge.hpp"
+#include "report/result_schema.hpp"
+#include "report/table.hpp"
+
+namespace gcn {
+namespace {
+
+nlohmann::json environment(const std::string& host) {
+  return {{"host", host},       {"date", "2026-11-25T06:00:00Z"}, {"cpu_model", "Test CPU"}, {"cpu_cores", 2},
+          {"memory_bytes", 1},  {"gpus", nlohmann::json::array()}, {"cuda_version", nullptr},
+          {"compiler", "GNU"},  {"blas", "OpenBLAS"},               {"gcnbench_version", "0.1.0"},
+          {"git_commit", "abc"}, {"command_line", "gcnbench bench"}};
+}
+
+// A row whose runs took `epoch_ms` per epoch (one vector per run).
+RowOutcome outcome(const std::string& implementation, const std::vector<std::vector<double>>& epoch_ms) {
+  RowOutcome o;
+  o.row.implementation = implementation;
+  o.row.device = "cpu";
+  o.row.adj = "dense";
+  o.row.label = implementation + "/cpu/dense";
+  o.row.dataset = "cora";
+  o.command = implementation + " --seeds 0";
+  uint64_t seed = 0;
+  for (const auto& ms : epoch_ms) {
+    RunOutcome run;
+    run.seed = seed;
+    run.run_event = {{"event", "run"}, {"seed", seed}, {"epoch_ms", ms}, {"test_acc", 0.8 + 0.01 * seed},
+                     {"test_loss", 0.6}, {"peak_host_bytes", 1000 + seed}, {"peak_device_bytes", 0}};
+    run.summary_event = {{"event", "summary"}, {"framework", "test"}, {"threads", 2}};
+    o.runs.push_back(run);
+    ++seed;
+  }
+  return o;
+}
+
+std::vector<nlohmann::json> machine_rows(const std::string& host, double scale) {
+  const RowContext context{"mlx-gcn", 3, 1, environment(host)};
+  RowOutcome skipped = outcome("jax-dense", {});
+  skipped.status = "skipped";
+  skipped.reason = "jax not installed";
+  RowOutcome failed = outcome("pyg", {});
+  failed.status = "failed";
+  failed.reason = "exit status 1";
+  failed.stderr_tail = "Traceback...";
+  std::vector<nlohmann::json> rows = {
+      make_result_row(outcome("gcnbench-cpu", {{1 * scale, 2 * scale, 3 * scale}, {2 * scale, 2 * scale, 2 * scale}}), context),
+      make_result_row(outcome("torch-dense", {{4 * scale, 4 * scale, 4 * scale}, {4 * scale, 4 * scale, 4 * scale}}), context),
+      make_result_row(skipped, context), make_result_row(failed, context)};
+  apply_speedups(rows, "");
+  sort_rows(rows);
+  return rows;
+}
+
+TEST(ResultRows, AggregatesEveryEpochOfEveryRun) {
+  const auto rows = machine_rows("a", 1.0);
+  const auto& fast = rows[0];
+  ASSERT_EQ(fast["implementation"], "gcnbench-cpu");
+  EXPECT_EQ(fast["epoch_ms"]["samples"], 6);
+  EXPECT_DOUBLE_EQ(fast["epoch_ms"]["mean"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(fast["epoch_ms"]["median"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(fast["epoch_ms"]["min"].get<double>(), 1.0);
+  EXPECT_EQ(fast["timing"], "per-epoch");
+  EXPECT_NEAR(fast["test_acc_mean"].get<double>(), 0.805, 1e-12);
+  EXPECT_EQ(fast["peak_host_bytes"], 1001);  // the maximum over runs
+  // Default baseline: the PyTorch CPU dense row, 4 ms / 2 ms.
+  EXPECT_EQ(fast["baseline"], "torch-dense/cpu/dense");
+  EXPECT_DOUBLE_EQ(fast["speedup"].get<double>(), 2.0);
+  EXPECT_EQ(rows[2]["status"], "failed");
+  EXPECT_EQ(rows[3]["status"], "skipped");
+}
+
+TEST(ResultRows, EveryRowMatchesTheSchema) {
+  for (const auto& row : machine_rows("a", 1.0)) {
+    const auto errors = validate_result_row(row);
+    EXPECT_TRUE(errors.empty()) << row.dump() << "\n" << (errors.empty() ? "" : errors.front());
+  }
+}
+
+TEST(ResultRows, SchemaRejectsBrokenRows) {
+  const nlohmann::json good = machine_rows("a", 1.0)[0];
+  auto missing = good;
+  missing.erase("epoch_ms");
+  EXPECT_FALSE(validate_result_row(missing).empty());
+  auto wrong_type = good;
+  wrong_type["epoch_ms"]["mean"] = "fast";
+  EXPECT_FALSE(validate_result_row(wrong_type).empty());
+  auto bad_status = good;
+  bad_status["status"] = "maybe";
+  EXPECT_FALSE(validate_result_row(bad_status).empty());
+  auto inconsistent = good;
+  inconsistent["epoch_ms"]["min"] = 100.0;
+  EXPECT_FALSE(validate_result_row(inconsistent).empty());
+  auto no_env = good;
+  no_env["environment"].erase("cpu_model");
+  EXPECT_FALSE(validate_result_row(no_env).empty());
+}
+
+TEST(ResultRows, ExplicitBaseline) {
+  auto rows = machine_rows("a", 1.0);
+  EXPECT_EQ(apply_speedups(rows, "gcnbench-cpu"), "");
+  for (const auto& row : rows) {
+    if (row["implementation"] == "torch-dense") {
+      EXPECT_DOUBLE_EQ(row["speedup"].get<double>(), 0.5);
+    }
+  }
+  EXPECT_NE(apply_speedups(rows, "no-such-row"), "");  // a warning, then the first row
+}
+
+TEST(ResultRows, CsvHasAHeaderAndOneLinePerRow) {
+  const auto rows = machine_rows("a", 1.0);
+  const std::string csv = to_csv(rows);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(rows.size() + 1));
+  EXPECT_TRUE(csv.starts_with("host,dataset,label,"));
+  EXPECT_NE(csv.find(",exit status 1,"), std::string::npos) << csv;
+}
+
+TEST(Report, MergesTwoMachines) {
+  const std::string base = testing::TempDir() + "/gcnbench_merge_test";
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base + "/a");
+  std::filesystem::create_directories(base + "/b");
+  write_file_atomically(base + "/a/results.jsonl", to_jsonl(machine_rows("laptop", 1.0)));
+  write_file_atomically(base + "/b/results.jsonl", to_jsonl(machine_rows("gpu-box", 0.1)));
+
+  const auto merged = merge_results({base + "/a", base + "/b"}, "");
+  ASSERT_EQ(merged.size(), 8u);
+  EXPECT_EQ(merged[0]["host"], "gpu-box");  // fastest first across machines
+  EXPECT_EQ(merged[0]["implementation"], "gcnbench-cpu");
+  const TextTable table = make_table(merged);
+  EXPECT_EQ(table.header.front(), "host");  // two machines: a host column
+  EXPECT_EQ(table.cells.size(), 4u);
+  EXPECT_EQ(table.not_measured.size(), 4u);
+
+  // One baseline across machines: laptop's torch row, 4 ms.
+  const auto rebased = merge_results({base + "/a", base + "/b"}, "torch-dense/cpu@laptop");
+  EXPECT_EQ(rebased[0]["baseline"], "torch-dense/cpu/dense@laptop");
+  EXPECT_NEAR(rebased[0]["speedup"].get<double>(), 4.0 / 0.2, 1e-9);
+
+  write_file_atomically(base + "/b/results.jsonl", "{\"schema\":\"something-else\"}\n");
+  EXPECT_THROW(merge_results({base + "/a", base + "/b"}, ""), Error);
+}
+
+}  // namespace
+}  // namespace gcn

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -11,6 +13,18 @@ int main(int argc, char** argv) {
   CLI::App app{"gcnbench: train Graph Convolutional Networks on several backends and benchmark them "
                "against PyTorch, PyG, JAX and MLX"};
   app.require_subcommand(1);
+  // A command-line mistake reads like every other error: one line, naming the way to the help
+  // of the subcommand that was being parsed.
+  app.failure_message([](const CLI::App* main_app, const CLI::Error& e) {
+    std::string help = "gcnbench";
+    for (const CLI::App* sub : main_app->get_subcommands()) help += " " + sub->get_name();
+    // CLI11 reports a misspelt command as "a subcommand is required"; name the word instead.
+    std::string what = e.what();
+    const std::vector<std::string> extras = main_app->remaining();
+    if (main_app->get_subcommands().empty() && !extras.empty())
+      what = "unknown command '" + extras.front() + "'; the commands are train, export, backends, bench, report, verify";
+    return "gcnbench: error: " + what + " (see `" + help + " --help`)\n";
+  });
   app.set_version_flag("--version", std::string(GCNBENCH_VERSION) + " (" GCNBENCH_GIT_COMMIT ")");
   gcn::cli::add_train_command(app);
   gcn::cli::add_export_command(app);

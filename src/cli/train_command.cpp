@@ -30,11 +30,19 @@ struct TrainCommand {
 
   void run() const {
     const ModelConfig config = model.resolve();
+    if (threads < 0) fail("--threads must not be negative (0: all cores)");
+    if (warmup < 0) fail("--warmup must not be negative");
     TrainOptions options;
     options.seeds = parse_seeds(seeds);
     options.warmup_epochs = warmup;
     options.sync_every_epoch = sync_every_epoch;
     if (!init_weights.empty()) options.initial_parameters = load_parameters(init_weights);
+
+    // The backend first: a misspelt --backend should not wait for a large graph to load.
+    BackendOptions backend_options;
+    backend_options.threads = threads;
+    backend_options.sync_every_epoch = sync_every_epoch;
+    std::unique_ptr<Backend> engine = make_backend(backend, backend_options);
 
     const Dataset dataset = load_dataset(data);
     const Problem problem = make_problem(dataset, config);
@@ -43,11 +51,6 @@ struct TrainCommand {
                                                  : glorot_parameters(problem.widths(), config.bias, options.seeds.front()),
                       save_initial_weights);
     if (options.initial_parameters) check_shapes(*options.initial_parameters, problem);
-
-    BackendOptions backend_options;
-    backend_options.threads = threads;
-    backend_options.sync_every_epoch = sync_every_epoch;
-    std::unique_ptr<Backend> engine = make_backend(backend, backend_options);
     engine->load(problem);
 
     const auto on_epoch = [&](uint64_t seed, int epoch, const EpochMetrics& m, std::optional<double> ms) {

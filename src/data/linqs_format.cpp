@@ -22,6 +22,15 @@ using detail::TextReader;
 
 constexpr int64_t kTrainEnd = 140, kValBegin = 200, kValEnd = 500, kTestEnd = 1500;
 
+// Paper ids are free-form words ("31336", "bradshaw97introduction"), but a control byte (a NUL,
+// a stray '\r' or form feed) means a damaged or binary file rather than an id.
+void expect_paper_id(const TextReader& reader, std::string_view id, const char* what) {
+  for (const char ch : id) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) reader.fail(std::string(what) + " " + quoted(id) + " contains a control character");
+  }
+}
+
 }  // namespace
 
 Dataset load_linqs_dataset(const std::string& content_path) {
@@ -46,6 +55,7 @@ Dataset load_linqs_dataset(const std::string& content_path) {
     Fields fields(line);
     std::string_view paper, field, class_name;
     if (!fields.next(paper)) reader.fail("empty line; expected '<paper_id> <features...> <class>'");
+    expect_paper_id(reader, paper, "paper id");
     int64_t count = 1;
     const auto node = static_cast<int32_t>(class_name_of_node.size());
     int32_t feature = 0;
@@ -53,19 +63,17 @@ Dataset load_linqs_dataset(const std::string& content_path) {
     // one has been seen.
     bool have_pending = false;
     std::string_view pending;
+    // Features are binary (bag of words). "1.0" is accepted as 1; anything else that is not 0 or
+    // 1 is an error, since it means the file is not what this format promises.
     const auto add_feature = [&](std::string_view f) {
-      if (f.size() == 1 && (f[0] == '0' || f[0] == '1')) {  // the common case, without from_chars
-        if (f[0] == '1') data.features.col.push_back(feature);
-      } else {
+      bool one = f == "1";
+      if (!one && f != "0") {  // the common cases, without from_chars
         double value = 0;
-        if (!detail::parse_finite_double(f, value))
-          reader.fail("feature " + std::to_string(feature) + " " + quoted(f) + " is not a finite number");
-        if (value != 0) {
-          data.features.col.push_back(feature);
-          data.features.val.resize(data.features.col.size() - 1, 1.0f);
-          data.features.val.push_back(static_cast<float>(value));
-        }
+        if (!detail::parse_finite_double(f, value) || (value != 0 && value != 1))
+          reader.fail("feature " + std::to_string(feature) + " is " + quoted(f) + ", not 0 or 1");
+        one = value == 1;
       }
+      if (one) data.features.col.push_back(feature);
       ++feature;
     };
     while (fields.next(field)) {
@@ -90,7 +98,7 @@ Dataset load_linqs_dataset(const std::string& content_path) {
   data.num_features = num_fields - 2;
   data.features.rows = data.num_nodes;
   data.features.cols = data.num_features;
-  data.features.val.resize(data.features.col.size(), 1.0f);
+  data.features.val.assign(data.features.col.size(), 1.0f);
 
   std::vector<std::string_view> classes(class_name_of_node);
   std::sort(classes.begin(), classes.end());
@@ -111,25 +119,33 @@ Dataset load_linqs_dataset(const std::string& content_path) {
   TextReader cites(cites_path);
   std::vector<std::pair<int32_t, int32_t>> edges;
   edges.reserve(cites.size_bytes() / 4 + 1);
-  int64_t skipped = 0;
+  int64_t skipped = 0, first_skipped_line = 0;
+  std::string first_skipped_id;
   while (cites.next_line(line)) {
     Fields fields(line);
     std::string_view cited, citing;
     if (!fields.next(cited) || !fields.next(citing)) cites.fail("expected '<cited_id> <citing_id>'");
     detail::expect_end(cites, fields, "'<cited_id> <citing_id>'");
+    expect_paper_id(cites, cited, "cited paper id");
+    expect_paper_id(cites, citing, "citing paper id");
     const auto a = node_of.find(cited);
     const auto b = node_of.find(citing);
     // The one tolerated inconsistency: the original citeseer.cites names papers that are not in
-    // citeseer.content. Such citations are dropped and counted.
+    // citeseer.content (the benchmark's own loader only ever read Cora, and would stop on them).
+    // Such citations are dropped, counted and reported; a damaged line is still an error.
     if (a == node_of.end() || b == node_of.end()) {
-      ++skipped;
+      if (skipped++ == 0) {
+        first_skipped_line = cites.line_number();
+        first_skipped_id = std::string(a == node_of.end() ? cited : citing);
+      }
       continue;
     }
     edges.emplace_back(a->second, b->second);
   }
   if (skipped > 0)
-    std::fprintf(stderr, "gcnbench: skipped %lld citations to papers not in %s\n", static_cast<long long>(skipped),
-                 content_name.c_str());
+    std::fprintf(stderr, "gcnbench: skipped %lld citation(s) naming papers not in %s (the first: %s:%lld, %s)\n",
+                 static_cast<long long>(skipped), content_name.c_str(), cites_path.c_str(),
+                 static_cast<long long>(first_skipped_line), detail::quoted(first_skipped_id).c_str());
   data.adjacency = adjacency_from_edges(data.num_nodes, edges);  // symmetrised, no self loops or repeats
   validate(data, content_path);
   return data;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
+#include <type_traits>
 
 #include "core/error.hpp"
 #include "core/memory.hpp"
@@ -32,7 +33,8 @@ T parse_integer(std::string_view key, std::string_view value) {
   const auto [ptr, ec] = std::from_chars(value.data(), end, out);
   if (ec == std::errc::result_out_of_range) spec_fail(std::string(key) + "=" + std::string(value) + " is out of range");
   if (ec != std::errc() || ptr != end || value.empty())
-    spec_fail(std::string(key) + "=" + std::string(value) + " is not an integer");
+    spec_fail(std::string(key) + "=" + std::string(value) +
+              (std::is_unsigned_v<T> ? " is not a non-negative integer" : " is not an integer"));
   return out;
 }
 
@@ -67,6 +69,31 @@ void check_spec(const SyntheticSpec& s) {
     spec_fail("density=" + format_number(s.feature_density) + " must be in (0, 1]");
   if (!(s.homophily >= 0 && s.homophily <= 1))
     spec_fail("homophily=" + format_number(s.homophily) + " must be in [0, 1]");
+}
+
+// Everything the generator will hold at once, checked before any of it is built, so an absurd
+// spec fails at once with the size and the limit instead of after minutes of work or an OOM kill.
+// The adjacency bound is exact: node i draws at most ceil(degree/2) endpoints, each stored twice.
+void check_spec_fits_memory(const SyntheticSpec& s) {
+  const auto draws_per_node = static_cast<int64_t>(std::ceil(s.degree / 2));
+  const int64_t feature_entries_per_node =
+      s.feature_density >= 1 ? s.features : static_cast<int64_t>(std::ceil(s.feature_density * static_cast<double>(s.features)));
+  const char* hint = "ask for fewer nodes, a lower degree or fewer features";
+  const size_t entry_bytes = sizeof(int32_t) + sizeof(float);
+  // Per node: two row-offset arrays, labels, the class permutation and the class-grouped node list.
+  const size_t per_node = checked_element_count(s.nodes, 1, 2 * sizeof(int64_t) + 3 * sizeof(int32_t),
+                                                "synthetic per-node arrays", hint);
+  const size_t adjacency = checked_element_count(s.nodes, 2 * draws_per_node, entry_bytes, "synthetic adjacency entries", hint);
+  const size_t features = checked_element_count(s.nodes, feature_entries_per_node, entry_bytes, "synthetic features", hint);
+  const size_t centroids = checked_element_count(s.classes, s.features, sizeof(float), "synthetic class centroids", hint);
+  // Each count passed its own check, so none of these products overflows.
+  const uint64_t bytes = per_node * (2 * sizeof(int64_t) + 3 * sizeof(int32_t)) + (adjacency + features) * entry_bytes +
+                         centroids * sizeof(float);
+  const uint64_t limit = physical_memory_bytes();
+  if (limit != 0 && bytes > limit)
+    spec_fail("nodes=" + std::to_string(s.nodes) + ", degree=" + format_number(s.degree) + ", features=" +
+              std::to_string(s.features) + " needs about " + format_bytes(bytes) + ", more than this machine's " +
+              format_bytes(limit) + " of memory; " + hint);
 }
 
 // Independent, reproducible random streams: one per (purpose, node), so the two passes over the
@@ -125,7 +152,7 @@ SyntheticSpec parse_synthetic_spec(const std::string& text) {
   std::string_view rest = text;
   bool seen[7] = {};
   const char* keys[7] = {"nodes", "degree", "features", "classes", "seed", "density", "homophily"};
-  if (trim(rest).empty()) return spec;
+  if (trim(rest).empty()) spec_fail("empty; expected nodes=N,degree=D,features=F,classes=C,seed=S");
   while (true) {
     const size_t comma = rest.find(',');
     const std::string_view item = trim(rest.substr(0, comma));
@@ -151,17 +178,23 @@ SyntheticSpec parse_synthetic_spec(const std::string& text) {
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
   }
+  // The five size keys have no sensible default: a graph the user did not describe is not the
+  // one they meant to benchmark. density and homophily are refinements and may be left out.
+  std::string missing;
+  for (int k = 0; k < 5; ++k)
+    if (!seen[k]) missing += (missing.empty() ? "'" : ", '") + std::string(keys[k]) + "'";
+  if (!missing.empty())
+    spec_fail("missing " + missing + " (a spec needs nodes=N,degree=D,features=F,classes=C,seed=S)");
   check_spec(spec);
   return spec;
 }
 
 Dataset generate_synthetic(const SyntheticSpec& spec) {
   check_spec(spec);
+  check_spec_fits_memory(spec);
   const int64_t n = spec.nodes;
   const int64_t f = spec.features;
   const int c = spec.classes;
-  // Two row-offset arrays, labels, the class permutation and the class-grouped node list.
-  checked_element_count(n, 1, 2 * sizeof(int64_t) + 3 * sizeof(int32_t), "synthetic per-node arrays", "ask for fewer nodes");
   Dataset data;
   data.name = "synthetic-n" + std::to_string(n) + "-d" + format_number(spec.degree) + "-f" + std::to_string(f) + "-c" +
               std::to_string(c) + "-s" + std::to_string(spec.seed);

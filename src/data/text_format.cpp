@@ -221,6 +221,7 @@ std::string directory_name(const std::string& dir) {
 
 Dataset load_text_dataset(const std::string& dir) {
   std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) fail(dir + ": no such file or directory");
   if (!std::filesystem::is_directory(dir, ec)) fail(dir + ": not a directory (expected meta.txt, edges.txt, ... in it)");
   const auto file = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
   const Meta meta = read_meta(file("meta.txt"));

@@ -73,6 +73,9 @@ std::vector<RunResult> train(Backend& backend, const Problem& problem, const Tra
       }
     }
     run.test = backend.evaluate(Split::Test);
+    if (!std::isfinite(run.test.loss))
+      fail("training diverged: test loss is " + std::to_string(run.test.loss) + " after the last epoch, epoch " +
+           std::to_string(epochs - 1) + ", of seed " + std::to_string(seed) + "; try a smaller --lr");
     if (on_run) on_run(run);
     results.push_back(std::move(run));
   }

@@ -1,0 +1,220 @@
+// The gcnbench binary ($GCNBENCH_BINARY, set by CTest) on bad input, as a user meets it: every
+// mistake ends with exit status 2 and one clear line on stderr, never a signal or a hang; and
+// `--help` of every subcommand exits 0 and names every flag.
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bench/process.hpp"
+#include "cli/commands.hpp"
+#include "data/data_test_util.hpp"
+
+namespace gcn {
+namespace {
+
+using testing::TempDir;
+
+const char* const kTinyGraph = "nodes=120,degree=4,features=16,classes=3,seed=7";
+
+std::string binary() {
+  const char* path = std::getenv("GCNBENCH_BINARY");
+  return path ? path : "";
+}
+
+struct CliRun {
+  ProcessResult result;
+  std::string stdout_text;
+  std::string command;
+};
+
+CliRun run_gcnbench(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  std::vector<std::string> argv = {binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessOptions options;
+  options.timeout_s = 120;  // a hang is a failure, not a stuck test run
+  options.extra_env = env;
+  CliRun run;
+  run.command = shell_quote(argv);
+  run.result = run_process(argv, options);
+  for (const auto& line : run.result.stdout_lines) run.stdout_text += line + "\n";
+  return run;
+}
+
+// Exit status 2, no signal, and exactly one "gcnbench: error:" line on stderr containing every
+// one of `parts`; lines before it (progress notes) are allowed, lines after it are not.
+void expect_bad_input(const CliRun& run, std::initializer_list<std::string> parts) {
+  const ProcessResult& r = run.result;
+  SCOPED_TRACE(run.command + "\nstderr: " + r.stderr_tail);
+  ASSERT_FALSE(r.spawn_failed) << r.error;
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.signal, 0) << "crashed";
+  EXPECT_EQ(r.exit_code, 2);
+  std::vector<std::string> lines;
+  for (size_t begin = 0; begin < r.stderr_tail.size();) {
+    const size_t end = std::min(r.stderr_tail.find('\n', begin), r.stderr_tail.size());
+    lines.push_back(r.stderr_tail.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  ASSERT_FALSE(lines.empty()) << "nothing on stderr";
+  const std::string& message = lines.back();
+  EXPECT_EQ(message.rfind("gcnbench: error: ", 0), 0u) << "last stderr line: " << message;
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [](const std::string& l) { return l.find("error") != std::string::npos; }),
+            1)
+      << "more than one error line";
+  for (const std::string& part : parts) EXPECT_NE(message.find(part), std::string::npos) << "message lacks \"" << part << "\"";
+}
+
+class CliErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
+  }
+  TempDir dir;
+};
+
+TEST_F(CliErrors, MissingDataDirectory) {
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("absent")}), {dir.file("absent"), "no such file or directory"});
+}
+
+TEST_F(CliErrors, MissingLinqsContentFile) {
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("cora.content")}), {dir.file("cora.content"), "cannot open"});
+}
+
+TEST_F(CliErrors, MissingLinqsCitesFile) {
+  std::string content;
+  for (int i = 0; i < 1500; ++i) content += std::to_string(i) + " 0 1 A\n";
+  dir.write("cora.content", content);
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("cora.content")}), {dir.file("cora.cites"), "cannot open"});
+}
+
+TEST_F(CliErrors, MalformedTextFormatFile) {
+  dir.write("d/meta.txt", "nodes 3\nfeatures 2\nclasses 2\nedges 1\ntrain 1\nval 1\ntest 1\n");
+  dir.write("d/edges.txt", "0 x\n");
+  dir.write("d/features.txt", "0\n1\n0 1\n");
+  dir.write("d/labels.txt", "0\n1\n0\n");
+  dir.write("d/split.txt", "train\nval\ntest\n");
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("d")}), {dir.file("d/edges.txt") + ":1:", "not an integer"});
+}
+
+TEST_F(CliErrors, MalformedLinqsLine) {
+  std::string content;
+  for (int i = 0; i < 1500; ++i) content += std::to_string(i) + (i == 41 ? " 0 7 A\n" : " 0 1 A\n");
+  dir.write("cora.content", content);
+  dir.write("cora.cites", "0 1\n");
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("cora.content")}),
+                   {dir.file("cora.content") + ":42:", "not 0 or 1"});
+}
+
+TEST_F(CliErrors, UnknownDatasetNameSaysHowToGetIt) {
+  expect_bad_input(run_gcnbench({"train", "--dataset", "pubmed"}, {"GCNBENCH_DATA=" + dir.path()}),
+                   {"dataset 'pubmed' not found", "scripts/get-data"});
+}
+
+TEST_F(CliErrors, UnknownBackend) {
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--backend", "tpu"}), {"unknown backend 'tpu'", "cpu-ref"});
+}
+
+TEST_F(CliErrors, UnknownPreset) {
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--preset", "pyg"}), {"unknown preset 'pyg'", "kipf"});
+}
+
+TEST_F(CliErrors, BadSeeds) {
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--seeds", "3-1"}), {"--seeds", "'3-1' is empty"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--seeds", "a"}), {"--seeds", "'a' is not"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--seeds", ""}), {"--seeds", "'' is not"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--seeds", "1,,2"}), {"--seeds", "'' is not"});
+}
+
+TEST_F(CliErrors, BadSyntheticSpec) {
+  expect_bad_input(run_gcnbench({"train", "--synthetic", "nodes=100,degree=4"}), {"synthetic spec", "missing 'features'"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", "nodes=100,degree=100,features=4,classes=2,seed=0"}),
+                   {"synthetic spec", "degree=100 is more than nodes-1=99"});
+}
+
+TEST_F(CliErrors, BadFlagValues) {
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--adj", "diagonal"}), {"--adj", "see `gcnbench train --help`"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--epochs", "many"}), {"--epochs"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--epochs", "0"}), {"--epochs must be at least 1"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--dropout", "1"}), {"--dropout must be in [0, 1)"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--lr=-1"}), {"--lr must be positive"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--threads=-2"}), {"--threads"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--no-such-flag"}), {"--no-such-flag"});
+  expect_bad_input(run_gcnbench({"train", "--dataset", "cora", "--synthetic", kTinyGraph}), {"excludes"});
+  expect_bad_input(run_gcnbench({"frobnicate"}), {"unknown command 'frobnicate'"});
+  expect_bad_input(run_gcnbench({}), {"subcommand"});
+}
+
+// A million nodes: the dense n x n adjacency would be 4 TB. The refusal names the size, the
+// limit and the way around it, before any attempt to allocate it.
+TEST_F(CliErrors, DenseAdjacencyTooLargeForMemory) {
+  expect_bad_input(run_gcnbench({"train", "--synthetic", "nodes=1000000,degree=2,features=4,classes=2,seed=0", "--adj", "dense",
+                                 "--epochs", "1"}),
+                   {"dense adjacency", "1000000 x 1000000", "more than this machine's", "use --adj sparse"});
+}
+
+TEST_F(CliErrors, DivergingTrainingStopsNamingTheEpoch) {
+  const CliRun run = run_gcnbench({"train", "--synthetic", kTinyGraph, "--lr", "1e30", "--epochs", "50"});
+  expect_bad_input(run, {"training diverged", "at epoch", "of seed 0", "smaller --lr"});
+}
+
+TEST_F(CliErrors, ValidRunSucceeds) {  // the baseline the cases above differ from
+  const CliRun run = run_gcnbench({"train", "--synthetic", kTinyGraph, "--epochs", "3", "--seeds", "0,2"});
+  ASSERT_TRUE(run.result.succeeded()) << run.result.describe_failure(120) << "\n" << run.result.stderr_tail;
+  EXPECT_NE(run.stdout_text.find("over 2 seed(s)"), std::string::npos) << run.stdout_text;
+}
+
+// Every subcommand's --help exits 0 and mentions each of its flags. The flags are read from the
+// same CLI11 definitions the binary is built from, so a new flag is covered without editing this.
+class CliHelp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
+    cli::add_train_command(app);
+    cli::add_export_command(app);
+    cli::add_backends_command(app);
+    cli::add_bench_command(app);
+    cli::add_report_command(app);
+    cli::add_verify_command(app);
+  }
+  std::vector<const CLI::App*> subcommands() const {
+    return static_cast<const CLI::App&>(app).get_subcommands([](const CLI::App*) { return true; });
+  }
+  CLI::App app{"gcnbench"};
+};
+
+TEST_F(CliHelp, TopLevelHelpListsEverySubcommand) {
+  const CliRun run = run_gcnbench({"--help"});
+  ASSERT_TRUE(run.result.succeeded()) << run.result.describe_failure(120);
+  EXPECT_EQ(subcommands().size(), 6u);
+  for (const CLI::App* sub : subcommands())
+    EXPECT_NE(run.stdout_text.find(sub->get_name()), std::string::npos) << sub->get_name() << "\n" << run.stdout_text;
+}
+
+TEST_F(CliHelp, EverySubcommandHelpMentionsEveryFlag) {
+  for (const CLI::App* sub : subcommands()) {
+    SCOPED_TRACE(sub->get_name());
+    const CliRun run = run_gcnbench({sub->get_name(), "--help"});
+    ASSERT_TRUE(run.result.succeeded()) << run.result.describe_failure(120) << "\n" << run.result.stderr_tail;
+    const std::string& help = run.stdout_text;
+    size_t flags = 0;
+    for (const CLI::Option* option : sub->get_options()) {
+      for (const std::string& name : option->get_lnames()) {
+        ++flags;
+        EXPECT_NE(help.find("--" + name), std::string::npos) << "--" << name << " missing from help:\n" << help;
+      }
+      if (option->get_lnames().empty() && option->get_snames().empty()) {  // a positional argument
+        EXPECT_NE(help.find(option->get_name()), std::string::npos) << option->get_name() << " missing from help:\n" << help;
+      }
+      EXPECT_FALSE(option->get_description().empty()) << option->get_name() << " says nothing about what it does";
+    }
+    EXPECT_GE(flags, 1u);
+  }
+}
+
+}  // namespace
+}  // namespace gcn

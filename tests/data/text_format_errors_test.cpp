@@ -38,7 +38,13 @@ class DataTextErrors : public ::testing::Test {
 
 TEST_F(DataTextErrors, ValidBaselineLoads) { EXPECT_EQ(load_text_dataset(dir.path()).num_nodes, 5); }
 
-TEST_F(DataTextErrors, MissingDirectory) { EXPECT_ERROR_WITH(load_text_dataset(dir.file("nope")), "nope", "not a directory"); }
+TEST_F(DataTextErrors, MissingDirectory) {
+  EXPECT_ERROR_WITH(load_text_dataset(dir.file("nope")), dir.file("nope"), "no such file or directory");
+}
+
+TEST_F(DataTextErrors, FileInsteadOfDirectory) {
+  EXPECT_ERROR_WITH(load_text_dataset(dir.file("labels.txt")), dir.file("labels.txt"), "not a directory");
+}
 
 TEST_F(DataTextErrors, MissingFile) {
   std::filesystem::remove(dir.file("labels.txt"));

@@ -49,6 +49,7 @@ CpuGcn::CpuGcn(const Problem& problem)
   if (config_.adjacency == AdjacencyMode::Dense) {
     adjacency_ld_ = padded_to_16(n_);
     dense_adjacency_ = dense_copy(problem.adjacency, adjacency_ld_, "dense adjacency", "use --adj sparse");
+    dense_adjacency_symmetric_ = is_symmetric(problem.adjacency);
   } else if (is_symmetric(problem.adjacency)) {
     adjacency_t_ = &problem.adjacency;
   } else {
@@ -102,7 +103,10 @@ void CpuGcn::aggregate(const float* in, float* out, int64_t width) const {
 
 void CpuGcn::aggregate_transposed(const float* in, float* out, int64_t width) const {
   if (config_.adjacency == AdjacencyMode::Dense) {
-    gemm_at_b(dense_adjacency_.data(), adjacency_ld_, in, out, n_, n_, width);
+    if (dense_adjacency_symmetric_)
+      gemm(dense_adjacency_.data(), adjacency_ld_, in, out, n_, n_, width);
+    else
+      gemm_at_b(dense_adjacency_.data(), adjacency_ld_, in, out, n_, n_, width);
   } else {
     spmm(*adjacency_t_, in, width, out);
   }

@@ -49,6 +49,10 @@ class CpuGcn {
   // column strips start on cache lines.
   std::vector<float> dense_adjacency_, dense_features_, dropped_features_;
   int64_t adjacency_ld_ = 0, features_ld_ = 0;
+  // A_hat^T y as A_hat y when A_hat is exactly symmetric (always, from the loaders): the row-
+  // streaming product is 2-3x faster than the transposed one, whose column strips cross a page
+  // per row.
+  bool dense_adjacency_symmetric_ = false;
   // inputs_[l], l >= 1: D_l = dropout(relu(P_{l-1})) (n x widths[l]); P_{l-1} is aggregated
   // straight into it and the epilogue runs in place. z_[l]: D_l W_l (n x widths[l+1]).
   std::vector<std::vector<float>> inputs_, z_;

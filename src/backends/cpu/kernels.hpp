@@ -22,7 +22,8 @@ const char* blas_description();
 
 // ---- dense products (row-major, leading dimensions in elements) -----------------------------
 // Skinny right-hand sides (n <= 16, the GCN's hidden and class widths) use our own register-
-// blocked kernels where they beat OpenBLAS (see docs/cpu.md); everything else is cblas_sgemm.
+// blocked kernels where they beat OpenBLAS (docs/benchmarks.md has the measurements); everything
+// else is cblas_sgemm.
 
 // c (m x n) = a (m x k) * b (k x n).
 void gemm(const float* a, int64_t lda, const float* b, float* c, int64_t m, int64_t k, int64_t n);

@@ -75,8 +75,37 @@ TEST(CudaKernels, SpmmAllWidthsMatchReference) {
     const auto b = random_vector(rng, a.cols * width);
     std::vector<float> want(static_cast<size_t>(a.rows * width));
     ref::spmm(a, b.data(), width, want.data());
-    EXPECT_LE(rel_error(cuda_test::spmm(a, b, width, {}, 0, false, nullptr, false, {}), want), kTol);
+    for (const int64_t item_len : {-1, 8}) {  // whole rows (float4 loads when width % 4 == 0), then items
+      EXPECT_LE(rel_error(cuda_test::spmm(a, b, width, {}, 0, false, nullptr, false, {}, item_len), want), kTol)
+          << "item length " << item_len;
+    }
   }
+}
+
+// Host logic, no GPU needed: only a matrix with a row far longer than the rest is cut, and its
+// items cover every stored entry once, in order.
+TEST(CudaKernels, ItemLengthCutsOnlySkewedMatrices) {
+  std::vector<int64_t> even = {0};
+  for (int r = 0; r < 1000; ++r) even.push_back(even.back() + 100 + r % 7);
+  EXPECT_EQ(cuda_test::spmm_item_length(even), 0);
+  std::vector<int64_t> few_long_rows = {0};
+  for (int r = 0; r < 600; ++r) few_long_rows.push_back(few_long_rows.back() + 20000);
+  EXPECT_EQ(cuda_test::spmm_item_length(few_long_rows), 512);
+  std::vector<int64_t> skewed = {0};
+  for (int r = 0; r < 1000; ++r) skewed.push_back(skewed.back() + (r == 500 ? 1000 : 5));
+  const int64_t item_len = cuda_test::spmm_item_length(skewed);
+  ASSERT_GE(item_len, 64);
+  std::vector<int32_t> item_row;
+  std::vector<int64_t> item_begin;
+  cuda_test::spmm_items(skewed, item_len, item_row, item_begin);
+  int64_t covered = 0;
+  for (size_t i = 0; i < item_row.size(); ++i) {
+    const int32_t r = item_row[i];
+    ASSERT_EQ(item_begin[i], i == 0 || item_row[i - 1] != r ? skewed[r] : item_begin[i - 1] + item_len);
+    covered += std::min(item_len, skewed[r + 1] - item_begin[i]);
+  }
+  EXPECT_EQ(covered, skewed.back());
+  EXPECT_EQ(item_row.size(), 999 + (1000 + item_len - 1) / item_len);
 }
 
 TEST(CudaKernels, SpmmWithDropoutAndEpilogueMatchesReference) {
@@ -103,8 +132,8 @@ TEST(CudaKernels, SpmmWithDropoutAndEpilogueMatchesReference) {
   }
 }
 
-// dW_0 = dropout(X)^T dZ through X^T with the transposed mask; X^T has rows past the split
-// length, so this also covers the atomic long-row path.
+// dW_0 = dropout(X)^T dZ through X^T with the transposed mask, rows whole and cut into items of
+// 64 entries (the atomic long-row path).
 TEST(CudaKernels, TransposedSpmmWithDropoutOnLongRowsMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
@@ -119,8 +148,10 @@ TEST(CudaKernels, TransposedSpmmWithDropoutOnLongRowsMatchesReference) {
     ref::dropout_csr(x, dropped, d.p, d.seed, 0, d.epoch);
     std::vector<float> want(static_cast<size_t>(x.cols * width));
     ref::spmm_transposed(dropped, dz.data(), width, want.data());
-    EXPECT_LE(rel_error(cuda_test::spmm(xt, dz, width, d, x.cols, true, nullptr, false, {}), want), kTol)
-        << "width " << width;
+    for (const int64_t item_len : {0, 64}) {
+      EXPECT_LE(rel_error(cuda_test::spmm(xt, dz, width, d, x.cols, true, nullptr, false, {}, item_len), want), kTol)
+          << "width " << width << ", item length " << item_len;
+    }
   }
 }
 

@@ -48,7 +48,7 @@ bool same_csr(const Csr<float>& a, const Csr<float>& b) {
 }
 
 struct DeviceCsr {
-  int64_t rows = 0, cols = 0, num_items = 0;
+  int64_t rows = 0, cols = 0, num_items = 0, item_len = 0;
   DeviceArray<int64_t> row_ptr;
   DeviceArray<int32_t> col;
   DeviceArray<float> val;
@@ -61,17 +61,12 @@ struct DeviceCsr {
     row_ptr.upload(mc, a.row_ptr, what, stream);
     col.upload(mc, a.col, what, stream);
     val.upload(mc, a.val, what, stream);
-    int64_t longest = 0;
-    for (int64_t r = 0; r < a.rows; ++r) longest = std::max(longest, a.row_ptr[r + 1] - a.row_ptr[r]);
     num_items = 0;
-    if (longest > kSpmmSplit) {  // cut every row into pieces of kSpmmSplit entries, accumulate atomically
+    item_len = spmm_item_length(a.row_ptr);
+    if (item_len > 0) {  // cut every row into pieces of item_len entries, accumulate atomically
       std::vector<int32_t> ir;
       std::vector<int64_t> ib;
-      for (int64_t r = 0; r < a.rows; ++r)
-        for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; k += kSpmmSplit) {
-          ir.push_back(static_cast<int32_t>(r));
-          ib.push_back(k);
-        }
+      spmm_items(a.row_ptr, item_len, ir, ib);
       num_items = static_cast<int64_t>(ir.size());
       item_row.upload(mc, ir, what, stream);
       item_begin.upload(mc, ib, what, stream);
@@ -91,6 +86,7 @@ struct DeviceCsr {
       v.num_items = num_items;
       v.item_row = item_row.get();
       v.item_begin = item_begin.get();
+      v.item_len = item_len;
     }
     return v;
   }

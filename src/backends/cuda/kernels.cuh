@@ -7,6 +7,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace gcn::cuda {
 
@@ -28,7 +29,7 @@ struct DropoutSpec {
   float scale = 1;  // 1 / (1 - p), rounded as cpu-ref rounds it (in float)
 };
 
-// CSR view. With items (rows longer than kSpmmSplit stored entries cut into pieces), every item
+// CSR view. With items (rows cut into pieces of item_len stored entries), every item
 // accumulates atomically into a zeroed output; without, one group of lanes owns a whole row.
 struct CsrView {
   int64_t rows = 0, cols = 0;
@@ -38,8 +39,17 @@ struct CsrView {
   int64_t num_items = 0;
   const int32_t* item_row = nullptr;
   const int64_t* item_begin = nullptr;
+  int64_t item_len = 0;
 };
-constexpr int64_t kSpmmSplit = 1024;
+
+// A group of lanes walks its row serially, so one row far longer than the rest keeps the whole
+// launch waiting (Cora's X^T has word columns of over a thousand papers; its A_hat rows are 5
+// long on average, 169 at most). Such matrices are cut into items: the item length this
+// returns, or 0 when the rows are even enough to be taken whole.
+int64_t spmm_item_length(const std::vector<int64_t>& row_ptr);
+// The items of a CSR cut every item_len entries: (row, first entry) of each.
+void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vector<int32_t>& item_row,
+                std::vector<int64_t>& item_begin);
 
 // Dropout applied to A's stored values as they are read: element (r, c) uses mask index
 // r * mask_cols + c, or c * mask_cols + r when the CSR holds the transpose of the dropped matrix.

@@ -73,7 +73,7 @@ std::string unavailable_reason() { return cuda_unavailable_reason(); }
 
 std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const Dropout& value_dropout,
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
-                        const Dropout& out_dropout) {
+                        const Dropout& out_dropout, int64_t item_len) {
   Context& c = context();
   if (value_dropout.on && out_dropout.on &&
       (value_dropout.seed != out_dropout.seed || value_dropout.epoch != out_dropout.epoch))
@@ -84,18 +84,12 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
   auto db = c.up(b);
   std::vector<int32_t> ir;
   std::vector<int64_t> ib;
-  int64_t longest = 0;
-  for (int64_t r = 0; r < a.rows; ++r) longest = std::max(longest, a.row_ptr[r + 1] - a.row_ptr[r]);
-  if (longest > cuda::kSpmmSplit)
-    for (int64_t r = 0; r < a.rows; ++r)
-      for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; k += cuda::kSpmmSplit) {
-        ir.push_back(static_cast<int32_t>(r));
-        ib.push_back(k);
-      }
+  if (item_len < 0) item_len = cuda::spmm_item_length(a.row_ptr);
+  if (item_len > 0) cuda::spmm_items(a.row_ptr, item_len, ir, ib);
   auto item_row = c.up(ir);
   auto item_begin = c.up(ib);
   cuda::CsrView v{a.rows, a.cols, row_ptr.get(), col.get(), val.get(), static_cast<int64_t>(ir.size()), item_row.get(),
-                  item_begin.get()};
+                  item_begin.get(), item_len};
   cuda::ValueDropout vd{c.spec(value_dropout.on ? value_dropout : Dropout{}), mask_cols, transposed_mask};
   cuda::Epilogue ep;
   DeviceArray<float> dbias;
@@ -110,6 +104,13 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
   if (!ir.empty()) GCN_CUDA_CHECK(cudaMemsetAsync(out.get(), 0, a.rows * width * sizeof(float), c.stream));
   cuda::spmm(v, db.get(), width, out.get(), vd, ep, c.stream);
   return c.down(out, a.rows * width);
+}
+
+int64_t spmm_item_length(const std::vector<int64_t>& row_ptr) { return cuda::spmm_item_length(row_ptr); }
+
+void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vector<int32_t>& item_row,
+                std::vector<int64_t>& item_begin) {
+  cuda::spmm_items(row_ptr, item_len, item_row, item_begin);
 }
 
 std::vector<float> bias_act(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,

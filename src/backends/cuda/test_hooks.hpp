@@ -23,10 +23,16 @@ struct Dropout {
 
 // dropout(a) * b, then + bias, relu, dropout of the output (mask index row * width + j).
 // With transposed_mask, a holds X^T and value (r, c) uses mask index c * mask_cols + r.
-// Rows longer than the split length go through the atomic path (output zeroed, no epilogue).
+// item_len > 0 cuts rows into items of that many entries (the atomic path: output zeroed, no
+// epilogue); -1 lets the backend's policy (spmm_item_length) decide, as load() does.
 std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const Dropout& value_dropout,
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
-                        const Dropout& out_dropout);
+                        const Dropout& out_dropout, int64_t item_len = -1);
+
+// The backend's long-row policy (kernels.cuh), for host-side tests.
+int64_t spmm_item_length(const std::vector<int64_t>& row_ptr);
+void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vector<int32_t>& item_row,
+                std::vector<int64_t>& item_begin);
 
 // dropout(relu(in + bias)) elementwise (rows x width), any part optional.
 std::vector<float> bias_act(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,

@@ -9,45 +9,14 @@
 #include <cstring>
 #include <string>
 
+#include "backends/cpu/narrow_rows.hpp"
 #include "backends/cpu/kernels.hpp"
 #include "core/error.hpp"
 
 namespace gcn::cpu {
 namespace {
 
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v8 __attribute__((vector_size(32)));
-
 SkinnyGemm skinny_choice = SkinnyGemm::Auto;
-
-template <typename V>
-constexpr int lanes() {
-  return static_cast<int>(sizeof(V) / sizeof(float));
-}
-
-template <typename V>
-inline V load(const float* p) {
-  V v;
-  std::memcpy(&v, p, sizeof(V));
-  return v;
-}
-
-// Rows p of the k x N row-major b for which a full vector load (lanes(V) >= N floats) stays inside b.
-// The lanes past N then hold the start of row p + 1: they are multiplied into accumulator lanes
-// that are never stored, which spares a masked or partial load in the inner loop. Only the last
-// rows are loaded partially (N is a constant there, so the copy is inlined).
-template <typename V, int N>
-constexpr int64_t full_load_rows(int64_t k) {
-  const int64_t total = k * N;
-  return total >= lanes<V>() ? (total - lanes<V>()) / N + 1 : 0;
-}
-
-template <typename V, int N>
-inline V load_row_tail(const float* row) {
-  V v = {};
-  std::memcpy(&v, row, N * sizeof(float));
-  return v;
-}
 
 // c (m x N) = a (m x k) * b (k x N), N <= lanes(V). Threads take blocks of kRows rows of a; each
 // block keeps its kRows output rows in registers while it streams the kRows rows of a once and b
@@ -58,7 +27,7 @@ template <typename V, int N, int kRows>
 void skinny_gemm(const float* a, int64_t lda, const float* b, float* c, int64_t m, int64_t k) {
   const int64_t blocks = (m + kRows - 1) / kRows;
   const int64_t full = full_load_rows<V, N>(k);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (m * k * N >= kMinParallelWork)
   for (int64_t blk = 0; blk < blocks; ++blk) {
     const int64_t i0 = blk * kRows;
     V acc[kRows] = {};
@@ -67,19 +36,23 @@ void skinny_gemm(const float* a, int64_t lda, const float* b, float* c, int64_t 
       for (int r = 0; r < kRows; ++r) rows[r] = a + (i0 + r) * lda;
       int64_t p = 0;
       for (; p < full; ++p) {
-        const V bp = load<V>(b + p * N);
+        V bp;
+        load(bp, b + p * N);
 #pragma GCC unroll 16
         for (int r = 0; r < kRows; ++r) acc[r] += rows[r][p] * bp;
       }
       for (; p < k; ++p) {
-        const V bp = load_row_tail<V, N>(b + p * N);
+        V bp;
+        load_row_tail<N>(bp, b + p * N);
         for (int r = 0; r < kRows; ++r) acc[r] += rows[r][p] * bp;
       }
       for (int r = 0; r < kRows; ++r) std::memcpy(c + (i0 + r) * N, &acc[r], N * sizeof(float));
     } else {
       const int64_t count = m - i0;
       for (int64_t p = 0; p < k; ++p) {
-        const V bp = p < full ? load<V>(b + p * N) : load_row_tail<V, N>(b + p * N);
+        V bp;
+        if (p < full) load(bp, b + p * N);
+        else load_row_tail<N>(bp, b + p * N);
         for (int64_t r = 0; r < count; ++r) acc[r] += a[(i0 + r) * lda + p] * bp;
       }
       for (int64_t r = 0; r < count; ++r) std::memcpy(c + (i0 + r) * N, &acc[r], N * sizeof(float));
@@ -99,7 +72,7 @@ void skinny_gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int
   constexpr int64_t kBandRows = 64;
   const int64_t strips = (k + kCols - 1) / kCols;
   const int64_t full = full_load_rows<V, N>(m);
-#pragma omp parallel
+#pragma omp parallel if (m * k * N >= kMinParallelWork)
   {
     for (int64_t band = 0; band < m; band += kBandRows) {
       const int64_t band_end = std::min(m, band + kBandRows);
@@ -112,14 +85,18 @@ void skinny_gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int
           for (int64_t j = 0; j < cols; ++j) std::memcpy(&acc[j], c + (j0 + j) * N, N * sizeof(float));
         if (cols == kCols) {
           for (int64_t i = band; i < band_end; ++i) {
-            const V bi = i < full ? load<V>(b + i * N) : load_row_tail<V, N>(b + i * N);
+            V bi;
+            if (i < full) load(bi, b + i * N);
+            else load_row_tail<N>(bi, b + i * N);
             const float* ai = a + i * lda + j0;
 #pragma GCC unroll 16
             for (int j = 0; j < kCols; ++j) acc[j] += ai[j] * bi;
           }
         } else {
           for (int64_t i = band; i < band_end; ++i) {
-            const V bi = i < full ? load<V>(b + i * N) : load_row_tail<V, N>(b + i * N);
+            V bi;
+            if (i < full) load(bi, b + i * N);
+            else load_row_tail<N>(bi, b + i * N);
             const float* ai = a + i * lda + j0;
             for (int64_t j = 0; j < cols; ++j) acc[j] += ai[j] * bi;
           }
@@ -127,31 +104,6 @@ void skinny_gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int
         for (int64_t j = 0; j < cols; ++j) std::memcpy(c + (j0 + j) * N, &acc[j], N * sizeof(float));
       }
     }
-  }
-}
-
-// Calls f.template operator()<N>() for the runtime n in 1..16, so that every kernel is compiled
-// for a constant width.
-template <typename F>
-void with_constant_width(int64_t n, F&& f) {
-  switch (n) {
-    case 1: return f.template operator()<1>();
-    case 2: return f.template operator()<2>();
-    case 3: return f.template operator()<3>();
-    case 4: return f.template operator()<4>();
-    case 5: return f.template operator()<5>();
-    case 6: return f.template operator()<6>();
-    case 7: return f.template operator()<7>();
-    case 8: return f.template operator()<8>();
-    case 9: return f.template operator()<9>();
-    case 10: return f.template operator()<10>();
-    case 11: return f.template operator()<11>();
-    case 12: return f.template operator()<12>();
-    case 13: return f.template operator()<13>();
-    case 14: return f.template operator()<14>();
-    case 15: return f.template operator()<15>();
-    case 16: return f.template operator()<16>();
-    default: fail("internal: skinny kernel width " + std::to_string(n) + " outside 1..16");
   }
 }
 
@@ -172,7 +124,8 @@ int set_threads(int threads) {
 int max_threads() { return omp_get_max_threads(); }
 
 const char* blas_description() {
-  static const std::string text = std::string("OpenBLAS ") + openblas_get_config() + " (" + openblas_get_corename() + ")";
+  // openblas_get_config() already names the library, its version and the core in use.
+  static const std::string text = openblas_get_config();
   return text.c_str();
 }
 
@@ -204,10 +157,32 @@ void gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int64_t m,
               static_cast<blasint>(n));
 }
 
-// Small in every GCN use (n x out_w times out_w x in_w with widths <= a few dozen): plain loops,
-// rows over threads; b^T is read row by row, which the cache holds entirely.
+namespace {
+
+// c (m x K) = a (m x n) b^T, b (K x n): in every GCN use dZ_l W_l^T, n = out_w and K = in_w of a
+// hidden layer, both small. Columns of b (rows of b^T, K wide) are gathered once; each output row
+// is then n vector FMAs, summed over j in order as the reference does. Rows over threads.
+template <int K>
+void narrow_gemm_a_bt(const float* a, const float* b, float* c, int64_t m, int64_t n) {
+  using V = RowVector<K>;
+  V bt[kMaxConstantWidth] = {};
+  for (int64_t j = 0; j < n; ++j)
+    for (int p = 0; p < K; ++p) bt[j][p] = b[p * n + j];
+#pragma omp parallel for schedule(static) if (m * n * K >= kMinParallelWork)
+  for (int64_t i = 0; i < m; ++i) {
+    const float* ai = a + i * n;
+    V acc = {};
+    for (int64_t j = 0; j < n; ++j) acc += ai[j] * bt[j];
+    store_row<K>(c + i * K, acc);
+  }
+}
+
+}  // namespace
+
 void gemm_a_bt(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k) {
-#pragma omp parallel for schedule(static)
+  if (n <= kMaxConstantWidth && k <= kMaxConstantWidth)
+    return with_constant_width(k, [&]<int K>() { narrow_gemm_a_bt<K>(a, b, c, m, n); });
+#pragma omp parallel for schedule(static) if (m * n * k >= kMinParallelWork)
   for (int64_t i = 0; i < m; ++i) {
     const float* ai = a + i * n;
     float* ci = c + i * k;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "backends/cpu/narrow_rows.hpp"
 #include "core/error.hpp"
 #include "core/memory.hpp"
 
@@ -10,6 +11,9 @@ namespace gcn::cpu {
 namespace {
 
 int64_t padded_to_16(int64_t n) { return (n + 15) / 16 * 16; }
+
+// Up to 4M stored features (48 MB for the transposed copy) X'^T dZ is a gather over X^T.
+constexpr int64_t kMaxTransposedFeatureEntries = int64_t{1} << 22;
 
 // Dense row-major copy of a with leading dimension ld.
 std::vector<float> dense_copy(const Csr<float>& a, int64_t ld, const char* what, const char* hint) {
@@ -62,7 +66,15 @@ CpuGcn::CpuGcn(const Problem& problem)
     dense_features_ = dense_copy(problem.features, features_ld_, "dense feature matrix", "use --features sparse");
     if (config_.input_dropout && config_.dropout > 0) dropped_features_.assign(dense_features_.size(), 0.0f);
   } else {
-    partials_.assign(static_cast<size_t>(partial_slices() * num_features * widths_[1]), 0.0f);
+    // The gather form of X'^T dZ needs a transposed copy of X: taken when it is small (Cora's
+    // is 0.6 MB); large feature matrices keep the scatter, whose per-thread slices cost only
+    // threads x features x hidden floats.
+    if (problem.features.nnz() <= kMaxTransposedFeatureEntries && widths_[1] <= kMaxConstantWidth)
+      features_t_ = transpose_with_entries(problem.features);
+    else
+      partials_.assign(static_cast<size_t>(partial_slices() * num_features * widths_[1]), 0.0f);
+    if (config_.input_dropout && config_.dropout > 0)
+      feature_scales_.assign(static_cast<size_t>(problem.features.nnz()), 0.0f);
   }
   int64_t max_width = 0;
   for (size_t l = 1; l < widths_.size(); ++l) max_width = std::max(max_width, widths_[l]);
@@ -80,6 +92,8 @@ CpuGcn::CpuGcn(const Problem& problem)
 uint64_t CpuGcn::workspace_bytes() const {
   uint64_t total = bytes_of(dense_adjacency_) + bytes_of(dense_features_) + bytes_of(dropped_features_) +
                    bytes_of(logits_) + bytes_of(grad_a_) + bytes_of(grad_b_) + bytes_of(partials_) +
+                   bytes_of(feature_scales_) + bytes_of(features_t_.matrix.val) + bytes_of(features_t_.matrix.col) +
+                   bytes_of(features_t_.matrix.row_ptr) + bytes_of(features_t_.entry) +
                    bytes_of(adjacency_transposed_.val) + bytes_of(adjacency_transposed_.col) +
                    bytes_of(adjacency_transposed_.row_ptr);
   for (const auto& v : inputs_) total += bytes_of(v);
@@ -119,7 +133,10 @@ void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, 
     const float* w = params.weights[l].data.data();
     float* z = z_[l].data();
     if (l == 0 && config_.features == FeatureMode::Sparse) {
-      sparse_dropout_matmul(problem_->features, drop, w, out_w, z);
+      // The mask's scales are kept for the backward (forward_backward's), which reads them
+      // instead of drawing the mask again.
+      if (drop.p > 0) sparse_dropout_scales(problem_->features, drop, feature_scales_.data());
+      sparse_scaled_matmul(problem_->features, drop.p > 0 ? feature_scales_.data() : nullptr, w, out_w, z);
     } else if (l == 0) {
       const float* x = dense_features_.data();
       if (drop.p > 0) {
@@ -160,8 +177,11 @@ SplitMetrics CpuGcn::forward_backward(const Parameters<float>& params, uint64_t 
     if (bias_grad && config_.bias_before_aggregation) bias_backward(d_z, bias_grad, n_, out_w);
     float* w_grad = grads.weights[l].data.data();
     if (l == 0 && config_.features == FeatureMode::Sparse) {
-      sparse_dropout_matmul_transposed(problem_->features, layer_dropout(0, seed, epoch, true), d_z, out_w, w_grad,
-                                       partials_);
+      const float* scales = layer_dropout(0, seed, epoch, true).p > 0 ? feature_scales_.data() : nullptr;
+      if (!features_t_.matrix.row_ptr.empty())
+        sparse_scaled_matmul_transposed(features_t_, scales, d_z, out_w, w_grad);
+      else
+        sparse_scaled_matmul_transposed(problem_->features, scales, d_z, out_w, w_grad, partials_);
     } else if (l == 0) {
       const bool dropped = layer_dropout(0, seed, epoch, true).p > 0;
       gemm_at_b(dropped ? dropped_features_.data() : dense_features_.data(), features_ld_, d_z, w_grad, n_, in_w,

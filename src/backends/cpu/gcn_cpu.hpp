@@ -59,7 +59,12 @@ class CpuGcn {
   std::vector<float> logits_;
   // Gradient buffers, each n x max width, used alternately: dP in one, dZ in the other.
   std::vector<float> grad_a_, grad_b_;
-  std::vector<float> partials_;  // per-thread slices of sparse_dropout_matmul_transposed
+  // X'^T dZ: a gather over X^T when X is small enough to copy, else a scatter into per-thread
+  // slices (one of the two is empty).
+  TransposedCsr features_t_;
+  std::vector<float> partials_;
+  // Sparse features with input dropout: the training forward's mask scale per stored feature.
+  std::vector<float> feature_scales_;
 };
 
 }  // namespace gcn::cpu

@@ -14,6 +14,14 @@
 
 namespace gcn::cpu {
 
+// Work (multiply-adds, or element updates weighted by their cost) below which a kernel runs on
+// the calling thread alone. An OpenMP region costs microseconds on an idle machine; on a busy
+// one each of its barriers can wait for a preempted thread, and libgomp spins ~300k times before
+// it sleeps: Cora's sparse epoch (about 20 small kernels) measured ~1.1 ms on 1 thread and
+// 130-190 ms on 2 while other processes kept both cores busy. Above ~1M multiply-adds (a few
+// hundred microseconds on one core) the second thread pays for itself.
+constexpr int64_t kMinParallelWork = int64_t{1} << 20;
+
 // Threads for OpenMP regions and OpenBLAS (0 = all cores). Returns the number in effect.
 int set_threads(int threads);
 int max_threads();
@@ -47,11 +55,33 @@ struct Dropout {
   uint64_t seed = 0;
   uint32_t layer = 0, epoch = 0;
 };
-// c (x.rows x width) = dropout(x) * w, w (x.cols x width).
+// scale[k] (x.nnz() floats): the dropout scale, 0 or 1/(1-p), of stored element k of x, drawn
+// 16 elements at a time. The forward draws it once and the backward reads it back.
+void sparse_dropout_scales(const Csr<float>& x, const Dropout& drop, float* scale);
+// c (x.rows x width) = x' * w, w (x.cols x width), x' = x with stored element k multiplied by
+// scale[k]; scale == nullptr: x itself.
+void sparse_scaled_matmul(const Csr<float>& x, const float* scale, const float* w, int64_t width, float* c);
+// c (x.cols x width) = x'^T * d, d (x.rows x width). Rows of x are split into chunks, each scatters
+// into its own (x.cols x width) slice of `partials` (partial_slices() x x.cols x width floats), the
+// slices are then added in chunk order: no atomics, deterministic.
+void sparse_scaled_matmul_transposed(const Csr<float>& x, const float* scale, const float* d, int64_t width, float* c,
+                                     std::vector<float>& partials);
+// x^T as a CSR matrix plus, per stored entry, its index in x (so that x's per-entry scales apply).
+// Rows of x stay ascending within each row of the transpose.
+struct TransposedCsr {
+  Csr<float> matrix;
+  std::vector<int32_t> entry;
+};
+// Requires x.nnz() < 2^31.
+TransposedCsr transpose_with_entries(const Csr<float>& x);
+// The same product as above as a gather over x^T, width <= 16: each output row is summed in the
+// reference's order (rows of x ascending) whatever the thread count, with no per-thread slices,
+// and ~2.5x faster (Cora's X^T dZ: 133 -> ~50 us on one core); it costs a copy of x plus 4 bytes
+// per entry.
+void sparse_scaled_matmul_transposed(const TransposedCsr& xt, const float* scale, const float* d, int64_t width,
+                                     float* c);
+// The same with the mask drawn here (allocates the scales: for tests and one-off use).
 void sparse_dropout_matmul(const Csr<float>& x, const Dropout& drop, const float* w, int64_t width, float* c);
-// c (x.cols x width) = dropout(x)^T * d, d (x.rows x width). Rows of x are split into chunks, each
-// scatters into its own (x.cols x width) slice of `partials` (partial_slices(...) floats), the slices
-// are then added in chunk order: no atomics, deterministic.
 void sparse_dropout_matmul_transposed(const Csr<float>& x, const Dropout& drop, const float* d, int64_t width,
                                       float* c, std::vector<float>& partials);
 int64_t partial_slices();

@@ -7,6 +7,11 @@
 // over the train rows (and the val rows when the validation metrics come from the training
 // forward), taken as a row block of A_hat built at load time: S = [train nodes, val nodes].
 // Its backward, A_hat^T dP with dP zero outside the train rows, uses the same block.
+//
+// When the last layer widens (hidden 16 -> 41 classes on reddit) and its bias comes after the
+// aggregation, it aggregates first: logits = (A_S H) W + b instead of A_S (H W) + b. The
+// products are equal; the sparse one then runs at the narrower width, and the backward's
+// A_train^T product too (A_train^T (dlogits W^T) instead of A_train^T dlogits).
 #include "backends/cuda/cuda_backend.hpp"
 
 #include <cublas_v2.h>
@@ -237,6 +242,11 @@ class CudaBackend final : public Backend {
     d_.resize(L);
     for (int l = 1; l < L; ++l) d_[l].allocate(mem_, n_ * widths_[l], "hidden activations");
     const int64_t C = widths_.back();
+    aggregate_first_ = L >= 2 && widths_[L - 1] < C && !(config_.bias && config_.bias_before_aggregation);
+    if (aggregate_first_) {
+      agg_s_.allocate(mem_, std::max<int64_t>(1, static_cast<int64_t>(s_rows.size())) * widths_[L - 1], "last-layer aggregation");
+      dagg_.allocate(mem_, num_train_ * widths_[L - 1], "last-layer aggregation gradient");
+    }
     logits_s_.allocate(mem_, std::max<int64_t>(1, static_cast<int64_t>(s_rows.size())) * C, "logits");
     logits_full_.allocate(mem_, n_ * C, "logits (evaluate)");
     dlogits_.allocate(mem_, num_train_ * C, "logit gradient");
@@ -403,6 +413,10 @@ class CudaBackend final : public Backend {
       const int64_t in_w = widths_[l], out_w = widths_[l + 1];
       const bool last = l == L - 1;
       const bool drop_in = training && config_.dropout > 0 && (l > 0 || config_.input_dropout);
+      if (last && aggregate_first_) {
+        forward_last_aggregate_first(last_rows);
+        break;
+      }
       float* z = z_.get();
       Epilogue z_ep;
       if (config_.bias && config_.bias_before_aggregation) z_ep.bias = bias(l);
@@ -435,6 +449,44 @@ class CudaBackend final : public Backend {
     }
   }
 
+  // The last layer, aggregated first: P = A[rows] H, logits = P W + b. Training keeps P of
+  // the S rows in agg_s_ for the backward; evaluate() (Full) uses gbuf_, free outside it.
+  void forward_last_aggregate_first(LastRows last_rows) {
+    const int l = num_layers() - 1;
+    const int64_t in_w = widths_[l], out_w = widths_[l + 1];
+    const bool full = last_rows == LastRows::Full;
+    const int64_t first = last_rows == LastRows::Val ? num_train_ : 0;
+    const int64_t count = full ? n_
+                          : last_rows == LastRows::Train ? num_train_
+                          : last_rows == LastRows::Val ? num_val_
+                                                       : num_train_ + num_val_;
+    float* p = full ? gbuf_.get() : agg_s_.get() + first * in_w;
+    float* out = full ? logits_full_.get() : logits_s_.get() + first * out_w;
+    aggregate(last_rows, d_[l].get(), in_w, p, Epilogue{});
+    gemm(cublas_, p, weight(l), out, count, in_w, out_w);
+    if (config_.bias) {
+      Epilogue ep;
+      ep.bias = bias(l);
+      bias_act(out, out, count, out_w, ep, stream_);
+    }
+  }
+
+  // Backward of the aggregated-first last layer: dW = P_train^T dlogits, db = column sums,
+  // dP = dlogits W^T, and the hidden gradient g = A_train^T dP into gbuf_.
+  void backward_last_aggregate_first() {
+    const int l = num_layers() - 1;
+    const int64_t in_w = widths_[l], out_w = widths_[l + 1];
+    if (config_.bias) column_sums(cublas_, dlogits_.get(), num_train_, out_w, ones_.get(), bias_grad(l));
+    gemm_at_b(cublas_, agg_s_.get(), dlogits_.get(), weight_grad(l), num_train_, in_w, out_w);
+    gemm_a_bt(cublas_, dlogits_.get(), weight(l), dagg_.get(), num_train_, out_w, in_w);
+    if (config_.adjacency == AdjacencyMode::Dense) {
+      gemm_at_b(cublas_, dense_adj_s_.get(), dagg_.get(), gbuf_.get(), num_train_, n_, in_w);
+    } else {
+      if (adj_train_t_.num_items > 0) GCN_CUDA_CHECK(cudaMemsetAsync(gbuf_.get(), 0, n_ * in_w * sizeof(float), stream_));
+      spmm(adj_train_t_.view(), dagg_.get(), in_w, gbuf_.get(), ValueDropout{}, Epilogue{}, stream_);
+    }
+  }
+
   // Backward from dlogits_ (train rows of S); gradients into grads_ (no weight decay).
   void backward() {
     const int L = num_layers();
@@ -443,6 +495,11 @@ class CudaBackend final : public Backend {
     for (int l = L - 1; l >= 0; --l) {
       const int64_t in_w = widths_[l], out_w = widths_[l + 1];
       const bool last = l == L - 1;
+      if (last && aggregate_first_) {
+        backward_last_aggregate_first();
+        relu_dropout_backward(gbuf_.get(), d_[l].get(), n_ * in_w, scale, stream_);
+        continue;
+      }
       float* dz = dzbuf_.get();
       if (last) {
         if (config_.bias && !config_.bias_before_aggregation)
@@ -598,6 +655,8 @@ class CudaBackend final : public Backend {
   std::vector<int64_t> param_offsets_;
   DeviceArray<float> params_, grads_, adam_m_, adam_v_;
   DeviceArray<float> z_, logits_s_, logits_full_, dlogits_, gbuf_, dzbuf_, ones_;
+  bool aggregate_first_ = false;
+  DeviceArray<float> agg_s_, dagg_;  // A_S H of the S rows, and its gradient (train rows)
   std::vector<DeviceArray<float>> d_;
 
   uint32_t next_epoch_ = 0;

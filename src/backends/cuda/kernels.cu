@@ -25,6 +25,22 @@ __device__ __forceinline__ float apply_epilogue(const Epilogue& ep, float x, int
   return x;
 }
 
+// The epilogue of four consecutive elements j0..j0+3 of one row, j0 and width multiples of 4:
+// their mask indices form one Philox group, so the four share one Philox call instead of four.
+__device__ __forceinline__ void apply_epilogue4(const Epilogue& ep, float x[4], int64_t row, int64_t j0, int64_t width) {
+  float u[4] = {1.f, 1.f, 1.f, 1.f};
+  if (ep.dropout.state) {
+    const EpochState& s = *ep.dropout.state;
+    dropout_uniforms4(s.seed, ep.dropout.layer, s.epoch, static_cast<uint64_t>(row * width + j0) >> 2, u);
+  }
+#pragma unroll
+  for (int v = 0; v < 4; ++v) {
+    if (ep.bias) x[v] += ep.bias[j0 + v];
+    if (ep.relu) x[v] = x[v] > 0.f ? x[v] : 0.f;
+    if (ep.dropout.state) x[v] = u[v] >= ep.dropout.p ? x[v] * ep.dropout.scale : 0.f;
+  }
+}
+
 // SpMM: a group of G lanes (G = 4 to 32) owns one row (or one item of a long row); lane i owns
 // output columns V*i.., V*(i+G).., ..., T column blocks of V (V = 4: float4 loads, used when the
 // width is a multiple of 4 and b is 16-byte aligned). The group reads G stored entries at a time
@@ -92,15 +108,18 @@ __global__ void __launch_bounds__(kBlock) spmm_kernel(CsrView a, const float* __
   }
 #pragma unroll
   for (int t = 0; t < T; ++t) {
+    const int64_t j0 = static_cast<int64_t>(lane + t * G) * V;
+    if (j0 >= width) continue;
+    if (items) {
 #pragma unroll
-    for (int v = 0; v < V; ++v) {
-      const int64_t j = static_cast<int64_t>(lane + t * G) * V + v;
-      if (j >= width) continue;
-      if (items) {
-        atomicAdd(c + row * width + j, acc[t][v]);
-      } else {
-        c[row * width + j] = apply_epilogue(ep, acc[t][v], row, j, width);
-      }
+      for (int v = 0; v < V; ++v)
+        if (j0 + v < width) atomicAdd(c + row * width + j0 + v, acc[t][v]);
+    } else if constexpr (V == 4) {
+      apply_epilogue4(ep, acc[t], row, j0, width);
+#pragma unroll
+      for (int v = 0; v < 4; ++v) c[row * width + j0 + v] = acc[t][v];
+    } else {
+      c[row * width + j0] = apply_epilogue(ep, acc[t][0], row, j0, width);
     }
   }
 }
@@ -114,11 +133,27 @@ void launch_spmm(const CsrView& a, const float* b, int64_t width, float* c, cons
   GCN_CUDA_CHECK_LAUNCH("spmm_kernel");
 }
 
+// Four consecutive elements per thread: the mask index of element i is i itself, so the four
+// share one Philox call (the call costs more than the memory traffic of the elements).
 __global__ void bias_act_kernel(const float* in, float* out, int64_t rows, int64_t width, Epilogue ep) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= rows * width) return;
-  const int64_t r = i / width, j = i - r * width;
-  out[i] = apply_epilogue(ep, in[i], r, j, width);
+  const int64_t count = rows * width;
+  const int64_t i0 = 4 * (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x);
+  if (i0 >= count) return;
+  float u[4] = {1.f, 1.f, 1.f, 1.f};
+  if (ep.dropout.state) {
+    const EpochState& s = *ep.dropout.state;
+    dropout_uniforms4(s.seed, ep.dropout.layer, s.epoch, static_cast<uint64_t>(i0) >> 2, u);
+  }
+#pragma unroll
+  for (int v = 0; v < 4; ++v) {
+    const int64_t i = i0 + v;
+    if (i >= count) break;
+    float x = in[i];
+    if (ep.bias) x += ep.bias[i % width];
+    if (ep.relu) x = x > 0.f ? x : 0.f;
+    if (ep.dropout.state) x = u[v] >= ep.dropout.p ? x * ep.dropout.scale : 0.f;
+    out[i] = x;
+  }
 }
 
 __global__ void relu_dropout_backward_kernel(float* g, const float* d, int64_t count, float scale) {
@@ -296,7 +331,7 @@ void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vect
 
 void bias_act(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream) {
   if (rows * width == 0) return;
-  bias_act_kernel<<<static_cast<unsigned>(blocks_for(rows * width)), kBlock, 0, stream>>>(in, out, rows, width, ep);
+  bias_act_kernel<<<static_cast<unsigned>(blocks_for((rows * width + 3) / 4)), kBlock, 0, stream>>>(in, out, rows, width, ep);
   GCN_CUDA_CHECK_LAUNCH("bias_act_kernel");
 }
 

@@ -1,0 +1,73 @@
+// One rank of a data-parallel-over-nodes GCN: the model of backends/backend.hpp computed on this
+// rank's rows, with the aggregation's remote rows and the gradients moved by a Communicator.
+// Parameters are replicated; every rank runs the identical Adam step on the all-reduced
+// gradient, so parameters stay identical without ever being broadcast after reset().
+//
+// Matches cpu-ref's train_epoch step for step: dropout masks are keyed by the global element
+// index, the loss is the mean over all ranks' train rows, and the metrics reported are the
+// global ones (identical on every rank). Sparse adjacency only: splitting a dense n x n product
+// is not what anyone runs across GPUs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "dist/aggregation.hpp"
+#include "dist/communicator.hpp"
+#include "dist/halo_plan.hpp"
+#include "model/parameters.hpp"
+#include "model/problem.hpp"
+
+namespace gcn::dist {
+
+class DistributedGcn {
+ public:
+  // Takes this rank's rows of the problem (plan.row_begin .. plan.row_end). Collective: every
+  // rank constructs its DistributedGcn at the same point (the split counts are summed here).
+  DistributedGcn(const Problem& problem, RankPlan plan, Communicator& comm, ExchangeMode mode);
+
+  void reset(const Parameters<float>& params, uint64_t seed);
+  // Forward, loss, backward, gradient all-reduce, Adam, validation: cpu-ref's train_epoch.
+  EpochMetrics train_epoch(int epoch);
+  // Eval-mode forward over every rank's rows; loss and accuracy over `split`.
+  EvalMetrics evaluate(Split split);
+  const Parameters<float>& parameters() const { return params_; }
+  const RankPlan& plan() const { return plan_; }
+
+ private:
+  struct Metrics {
+    double loss = 0, accuracy = 0;
+  };
+  // Forward pass over this rank's rows; when `training`, dropout on and, if `d_logits` is not
+  // null, the gradient of the mean train loss written to it. Returns global metrics of `split`.
+  Metrics forward(int epoch, bool training, Split split, float* d_logits);
+  // Global loss and accuracy of the logits held (from the last forward) over `split`.
+  Metrics metrics_of_last_forward(Split split, float* d_logits);
+  void backward(int epoch, Matrix<float> d_out);
+  void all_reduce_gradients();
+  void adam_step();
+
+  int num_layers() const { return static_cast<int>(widths_.size()) - 1; }
+
+  RankPlan plan_;
+  Communicator* comm_;
+  ModelConfig config_;
+  std::vector<int64_t> widths_;
+  DistributedAggregation aggregation_;
+  Csr<float> features_, dropped_features_;  // this rank's rows, all feature columns
+  Matrix<float> dense_features_;            // FeatureMode::Dense
+  std::vector<int32_t> labels_;
+  std::vector<Split> split_;
+  double split_count_[4] = {0, 0, 0, 0};    // global node count of each Split value
+
+  Parameters<float> params_, grads_, adam_m_, adam_v_;
+  std::vector<float> flat_grads_;
+  uint64_t seed_ = 0;
+  int64_t step_ = 0;
+  // Per layer, this rank's rows: dropped input D_l (empty for sparse layer-0 features), the
+  // aggregation buffer holding Z_l (plus remote rows), P_l and relu(P_l).
+  std::vector<Matrix<float>> inputs_, z_buffer_, p_, outputs_;
+};
+
+}  // namespace gcn::dist

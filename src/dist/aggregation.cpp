@@ -1,6 +1,7 @@
 #include "dist/aggregation.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "backends/cpu_ref/kernels.hpp"
 #include "core/error.hpp"
@@ -9,12 +10,6 @@
 namespace gcn::dist {
 
 const char* to_string(ExchangeMode mode) { return mode == ExchangeMode::Halo ? "halo" : "all-gather"; }
-
-ExchangeMode parse_exchange_mode(const std::string& text) {
-  if (text == "halo") return ExchangeMode::Halo;
-  if (text == "all-gather") return ExchangeMode::AllGather;
-  fail("unknown exchange mode '" + text + "' (expected halo or all-gather)");
-}
 
 DistributedAggregation::DistributedAggregation(const RankPlan& plan, Communicator& comm, ExchangeMode mode)
     : plan_(&plan), comm_(&comm), mode_(mode), max_rows_(plan.partition.max_rows()) {

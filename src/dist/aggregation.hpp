@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "dist/communicator.hpp"
@@ -21,8 +20,7 @@ namespace gcn::dist {
 
 enum class ExchangeMode { AllGather, Halo };
 
-const char* to_string(ExchangeMode mode);
-ExchangeMode parse_exchange_mode(const std::string& text);  // "all-gather" or "halo"
+const char* to_string(ExchangeMode mode);  // "all-gather" or "halo"
 
 class DistributedAggregation {
  public:

@@ -54,7 +54,6 @@ class Communicator {
   virtual void all_reduce_sum(double* data, int64_t count) = 0;
 
   const CommStats& stats() const { return stats_; }
-  void reset_stats() { stats_ = {}; }
 
  protected:
   CommStats stats_;

@@ -49,7 +49,10 @@ DistributedGcn::DistributedGcn(const Problem& problem, RankPlan plan, Communicat
     z_buffer_.emplace_back(aggregation_.buffer_rows(), widths_[l + 1]);
     p_.emplace_back(n, widths_[l + 1]);
     outputs_.emplace_back(n, widths_[l + 1]);
+    d_z_.emplace_back(n, widths_[l + 1]);
+    d_in_.emplace_back(l == 0 ? 0 : n, widths_[l]);
   }
+  d_logits_ = Matrix<float>(n, widths_.back());
 }
 
 void DistributedGcn::reset(const Parameters<float>& params, uint64_t seed) {
@@ -63,8 +66,7 @@ void DistributedGcn::reset(const Parameters<float>& params, uint64_t seed) {
 
 EpochMetrics DistributedGcn::train_epoch(int epoch) {
   EpochMetrics metrics;
-  Matrix<float> d_logits(plan_.num_local(), widths_.back());
-  const Metrics train = forward(epoch, true, Split::Train, d_logits.data.data());
+  const Metrics train = forward(epoch, true, Split::Train, d_logits_.data.data());
   metrics.train_loss = train.loss;
   metrics.train_acc = train.accuracy;
   if (config_.val_from_train_forward) {
@@ -72,7 +74,7 @@ EpochMetrics DistributedGcn::train_epoch(int epoch) {
     metrics.val_loss = val.loss;
     metrics.val_acc = val.accuracy;
   }
-  backward(epoch, std::move(d_logits));
+  backward(epoch);
   all_reduce_gradients();
   adam_step();
   if (!config_.val_from_train_forward) {
@@ -127,14 +129,15 @@ DistributedGcn::Metrics DistributedGcn::metrics_of_last_forward(Split split, flo
   return {sums[0] / count, sums[1] / count};
 }
 
-void DistributedGcn::backward(int epoch, Matrix<float> d_out) {
+void DistributedGcn::backward(int epoch) {
   const int64_t n = plan_.num_local();
+  const float* d_out = d_logits_.data.data();
   for (int l = num_layers() - 1; l >= 0; --l) {
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
     if (config_.bias && !config_.bias_before_aggregation)
-      ref::bias_backward(d_out.data.data(), grads_.biases[l].data(), n, out_w);
-    Matrix<float> d_z(n, out_w);
-    aggregation_.backward(d_out.data.data(), out_w, d_z.data.data());
+      ref::bias_backward(d_out, grads_.biases[l].data(), n, out_w);
+    Matrix<float>& d_z = d_z_[l];
+    aggregation_.backward(d_out, out_w, d_z.data.data());
     if (config_.bias && config_.bias_before_aggregation)
       ref::bias_backward(d_z.data.data(), grads_.biases[l].data(), n, out_w);
     if (l == 0 && config_.features == FeatureMode::Sparse) {
@@ -145,13 +148,13 @@ void DistributedGcn::backward(int epoch, Matrix<float> d_out) {
     }
     if (l == 0) break;
     // Gradient w.r.t. H_l = relu(P_{l-1}): through W_l^T, dropout's mask, then the ReLU.
-    Matrix<float> d_in(n, in_w);
+    Matrix<float>& d_in = d_in_[l];
     ref::gemm_a_bt(d_z.data.data(), params_.weights[l].data.data(), d_in.data.data(), n, out_w, in_w);
     if (config_.dropout > 0)
       dropout_rows(d_in.data.data(), d_in.data.data(), n, in_w, plan_.row_begin, config_.dropout, seed_,
                    static_cast<uint32_t>(l), static_cast<uint32_t>(epoch));
     ref::relu_backward(outputs_[l - 1].data.data(), d_in.data.data(), n * in_w);
-    d_out = std::move(d_in);
+    d_out = d_in.data.data();
   }
 }
 

@@ -33,7 +33,6 @@ class DistributedGcn {
   // Eval-mode forward over every rank's rows; loss and accuracy over `split`.
   EvalMetrics evaluate(Split split);
   const Parameters<float>& parameters() const { return params_; }
-  const RankPlan& plan() const { return plan_; }
 
  private:
   struct Metrics {
@@ -44,7 +43,9 @@ class DistributedGcn {
   Metrics forward(int epoch, bool training, Split split, float* d_logits);
   // Global loss and accuracy of the logits held (from the last forward) over `split`.
   Metrics metrics_of_last_forward(Split split, float* d_logits);
-  void backward(int epoch, Matrix<float> d_out);
+  // Gradients of every parameter from d_logits_ (this rank's rows only; summed across ranks
+  // by all_reduce_gradients).
+  void backward(int epoch);
   void all_reduce_gradients();
   void adam_step();
 
@@ -66,8 +67,10 @@ class DistributedGcn {
   uint64_t seed_ = 0;
   int64_t step_ = 0;
   // Per layer, this rank's rows: dropped input D_l (empty for sparse layer-0 features), the
-  // aggregation buffer holding Z_l (plus remote rows), P_l and relu(P_l).
-  std::vector<Matrix<float>> inputs_, z_buffer_, p_, outputs_;
+  // aggregation buffer holding Z_l (plus remote rows), P_l and relu(P_l); for the backward pass
+  // the gradients of Z_l and of H_l (empty for layer 0). Allocated once, reused every epoch.
+  std::vector<Matrix<float>> inputs_, z_buffer_, p_, outputs_, d_z_, d_in_;
+  Matrix<float> d_logits_;
 };
 
 }  // namespace gcn::dist

@@ -1,6 +1,5 @@
 #include "dist/simulated_run.hpp"
 
-
 #include "dist/dist_gcn.hpp"
 #include "dist/halo_plan.hpp"
 #include "dist/in_process_communicator.hpp"
@@ -42,7 +41,6 @@ SimulatedRun train_simulated(const Problem& problem, const Parameters<float>& in
   SimulatedRun run;
   run.epochs = epochs[0];
   run.test = tests[0];
-  run.final_parameters = finals[0];
   run.stats = stats;
   for (int r = 1; r < options.ranks; ++r) {
     const auto i = static_cast<size_t>(r);

@@ -1,8 +1,8 @@
 // The correctness criterion on the CPU: a P-rank run (P = 1..4, simulated ranks, dropout
 // on) gives cpu-ref's loss curve within 1e-5 relative over 20 epochs, with both ways of
 // exchanging activations, on graphs with empty rows of A_hat and (for P = 4) a rank that has no
-// edges to any other. Also: replicated parameters stay bit-identical across ranks, and the bytes
-// the halo exchange moved are exactly what the volume formula says.
+// edges to any other. Also: replicated parameters stay bit-identical across ranks. (The bytes
+// each mode moves are checked against the volume formula in comm_volume_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -141,28 +141,6 @@ TEST(DistributedTrainingFixture, HasEmptyRowsAndAnIsolatedRank) {
   EXPECT_EQ(plans[3].num_halo(), 0);
   EXPECT_TRUE(plans[3].send_rows.empty());
   EXPECT_GT(plans[0].num_halo() + plans[1].num_halo() + plans[2].num_halo(), 0);
-}
-
-// Halo mode moves exactly the formula's bytes: per epoch a training forward, a backward and an
-// eval forward, each exchanging H rows of every layer's output width; plus the final test forward.
-TEST(DistributedTraining, HaloBytesMatchTheVolumeFormula) {
-  const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
-  const Problem problem = random_dist_problem({.seed = seed}, preset_config("kipf"));
-  const int ranks = 3, epochs = 4;
-  const std::vector<RankPlan> plans = build_halo_plans(problem.adjacency, partition_rows_by_cost(problem.adjacency, ranks));
-  const SimulatedRun run = train_simulated(problem, glorot_parameters(problem.widths(), true, seed),
-                                           {ranks, ExchangeMode::Halo, epochs, seed});
-  int64_t sent = 0;
-  for (const CommStats& s : run.stats) sent += s.point_to_point_bytes;
-  VolumeInputs in;
-  in.num_nodes = problem.num_nodes;
-  in.parts = ranks;
-  in.total_halo_rows = total_halo_rows(plans);
-  in.widths = problem.widths();
-  const double per_forward = 4.0 * static_cast<double>(in.total_halo_rows) * static_cast<double>(in.widths[1] + in.widths[2]);
-  EXPECT_DOUBLE_EQ(static_cast<double>(sent), epoch_volume(in).halo_bytes * epochs + per_forward);
-  EXPECT_GT(sent, 0);
 }
 
 TEST(DistributedTraining, RefusesDenseAdjacency) {

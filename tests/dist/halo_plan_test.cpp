@@ -134,20 +134,5 @@ TEST(HaloPlan, RankWithoutRemoteEdgesExchangesNothing) {
   EXPECT_EQ(total_halo_rows(plans), 1);
 }
 
-TEST(CommVolume, FormulaCountsRowsTimesWidthsTimesPasses) {
-  VolumeInputs in;
-  in.num_nodes = 1000;
-  in.parts = 4;
-  in.total_halo_rows = 300;
-  in.widths = {50, 16, 7};
-  in.eval_forward = true;
-  const EpochVolume v = epoch_volume(in);
-  EXPECT_DOUBLE_EQ(v.halo_bytes, 4.0 * 300 * (16 + 7) * 3);
-  EXPECT_DOUBLE_EQ(v.all_gather_bytes, 4.0 * 3 * 1000 * (16 + 7) * 3);
-  EXPECT_DOUBLE_EQ(v.gradient_bytes, 4.0 * (50 * 16 + 16 + 16 * 7 + 7));
-  in.eval_forward = false;
-  EXPECT_DOUBLE_EQ(epoch_volume(in).halo_bytes, 4.0 * 300 * (16 + 7) * 2);
-}
-
 }  // namespace
 }  // namespace gcn::dist

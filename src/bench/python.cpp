@@ -12,11 +12,6 @@
 namespace gcn {
 namespace {
 
-std::string resolved(const std::string& path) {
-  char buffer[PATH_MAX];
-  return realpath(path.c_str(), buffer) ? std::string(buffer) : path;
-}
-
 std::string last_line(const std::string& text) {
   std::string trimmed = text;
   while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
@@ -31,14 +26,14 @@ std::vector<std::string> python_candidates() {
   if (const char* env = std::getenv("GCNBENCH_PYTHON"); env && *env) raw.push_back(find_on_path(env).empty() ? env : find_on_path(env));
   raw.push_back("/usr/bin/python3");
   if (const std::string on_path = find_on_path("python3"); !on_path.empty()) raw.push_back(on_path);
-  std::vector<std::string> candidates, seen;
+  // Duplicates by path only: a virtual environment's python3 is a symlink to the system one,
+  // yet imports from its own site-packages, so resolving links would drop it (the GPU
+  // machines' PyTorch lives in such an environment).
+  std::vector<std::string> candidates;
   for (const auto& c : raw) {
-    const std::string real = resolved(c);
     bool duplicate = false;
-    for (const auto& s : seen) duplicate |= s == real;
-    if (duplicate) continue;
-    seen.push_back(real);
-    candidates.push_back(c);
+    for (const auto& s : candidates) duplicate |= s == c;
+    if (!duplicate) candidates.push_back(c);
   }
   return candidates;
 }

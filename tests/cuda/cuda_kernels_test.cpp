@@ -155,34 +155,6 @@ TEST(CudaKernels, TransposedSpmmWithDropoutOnLongRowsMatchesReference) {
   }
 }
 
-// The first layer's dense-feature products with the input dropout drawn inside, against
-// dropout-then-multiply on the CPU: odd k (mask groups straddling rows), widths up to 16.
-TEST(CudaKernels, DenseFeatureProductsWithDropoutMatchReference) {
-  SKIP_WITHOUT_GPU();
-  const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  for (const int64_t k : {5, 602, 1433}) {
-    for (const int64_t width : {1, 7, 16}) {
-      for (const bool drop : {false, true}) {
-        SCOPED_TRACE("k " + std::to_string(k) + " width " + std::to_string(width) + (drop ? " dropout" : ""));
-        const int64_t rows = 517;
-        const auto x = random_vector(rng, rows * k);
-        const auto w = random_vector(rng, k * width);
-        const auto dz = random_vector(rng, rows * width);
-        cuda_test::Dropout d{drop, 0.5, rng(), 0, static_cast<uint32_t>(rng() % 1000)};
-        std::vector<float> xd = x;
-        if (drop) ref::dropout(x.data(), xd.data(), rows, k, d.p, d.seed, 0, d.epoch);
-        std::vector<float> y(static_cast<size_t>(rows * width)), dw(static_cast<size_t>(k * width));
-        ref::gemm(xd.data(), w.data(), y.data(), rows, k, width);
-        ref::gemm_at_b(xd.data(), dz.data(), dw.data(), rows, k, width);
-        EXPECT_LE(rel_error(cuda_test::dropout_x_w(x, rows, k, w, width, d), y), kTol);
-        EXPECT_LE(rel_error(cuda_test::dropout_xt_dz(x, rows, k, dz, width, d), dw), kTol);
-      }
-    }
-  }
-}
-
 TEST(CudaKernels, BiasReluDropoutMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();

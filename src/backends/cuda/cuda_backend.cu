@@ -197,7 +197,6 @@ class CudaBackend final : public Backend {
 
     // Features: CSR (and its transpose for dW_0), or dense.
     const int64_t F = problem.num_features;
-    fused_x_ = false;
     if (config_.features == FeatureMode::Sparse) {
       features_.upload(mem_, problem.features, "features", stream_);
       features_t_.upload(mem_, transpose(problem.features), "features transpose", stream_);
@@ -215,10 +214,7 @@ class CudaBackend final : public Backend {
       CsrView v = tmp.view();
       v.num_items = 0;
       csr_to_dense(v, dense_x_.get(), stream_);
-      // Narrow first layers draw the input dropout inside their own products (dense_features.cu);
-      // wider ones materialize dropout(X) and go through cuBLAS.
-      fused_x_ = dropout_x_products_fit(F, widths_[1]);
-      if (!fused_x_ && config_.input_dropout && config_.dropout > 0) dropped_x_.allocate(mem_, n_ * F, "dropped features");
+      if (config_.input_dropout && config_.dropout > 0) dropped_x_.allocate(mem_, n_ * F, "dropped features");
       GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
 
@@ -428,9 +424,6 @@ class CudaBackend final : public Backend {
         ValueDropout vd;
         if (drop_in) vd = ValueDropout{dropout_spec(0), problem_->num_features, false};
         spmm(features_.view(), weight(0), out_w, z, vd, z_ep, stream_);
-      } else if (l == 0 && fused_x_) {
-        dropout_x_w(dense_x_.get(), n_, in_w, weight(0), out_w, z, drop_in ? dropout_spec(0) : DropoutSpec{}, stream_);
-        if (z_ep.bias) bias_act(z, z, n_, out_w, z_ep, stream_);
       } else {
         const float* input = l > 0 ? d_[l].get() : dense_x_.get();
         if (l == 0 && drop_in) {
@@ -537,9 +530,6 @@ class CudaBackend final : public Backend {
         if (features_t_.num_items > 0)
           GCN_CUDA_CHECK(cudaMemsetAsync(weight_grad(0), 0, in_w * out_w * sizeof(float), stream_));
         spmm(features_t_.view(), dz, out_w, weight_grad(0), vd, Epilogue{}, stream_);
-      } else if (l == 0 && fused_x_) {
-        dropout_xt_dz(dense_x_.get(), n_, in_w, dz, out_w, weight_grad(0), drop_in ? dropout_spec(0) : DropoutSpec{},
-                      stream_);
       } else {
         const float* input = l > 0 ? d_[l].get() : (drop_in ? dropped_x_.get() : dense_x_.get());
         gemm_at_b(cublas_, input, dz, weight_grad(l), n_, in_w, out_w);
@@ -660,7 +650,7 @@ class CudaBackend final : public Backend {
   DeviceArray<int32_t> s_labels_, split_rows_[3], split_labels_[3];
   int64_t split_count_[3] = {};
   DeviceCsr adj_, adj_t_, adj_s_, adj_train_t_, features_, features_t_;
-  bool adj_symmetric_ = false, split_adjacency_ = false, fused_x_ = false;
+  bool adj_symmetric_ = false, split_adjacency_ = false;
   DeviceArray<float> dense_adj_, dense_adj_s_, dense_x_, dropped_x_;
   std::vector<int64_t> param_offsets_;
   DeviceArray<float> params_, grads_, adam_m_, adam_v_;

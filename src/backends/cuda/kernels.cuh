@@ -113,15 +113,6 @@ struct AdamArgs {
 };
 void adam(const AdamArgs& args, cudaStream_t stream);
 
-// Dense-feature products of the first layer with the input dropout drawn inside (dense_features.cu):
-// y (rows x width) = dropout(x) w and dw (k x width) = dropout(x)^T dz for x (rows x k); a null
-// d.state means no dropout. Only for width <= 16 and k <= 2048 (dropout_x_products_fit).
-bool dropout_x_products_fit(int64_t k, int64_t width);
-void dropout_x_w(const float* x, int64_t rows, int64_t k, const float* w, int64_t width, float* y, const DropoutSpec& d,
-                 cudaStream_t stream);
-void dropout_xt_dz(const float* x, int64_t rows, int64_t k, const float* dz, int64_t width, float* dw,
-                   const DropoutSpec& d, cudaStream_t stream);
-
 // epoch++, slot++, step++ (one thread).
 void end_epoch(EpochState* state, cudaStream_t stream);
 

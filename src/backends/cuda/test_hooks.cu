@@ -106,26 +106,6 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
   return c.down(out, a.rows * width);
 }
 
-std::vector<float> dropout_x_w(const std::vector<float>& x, int64_t rows, int64_t k, const std::vector<float>& w,
-                               int64_t width, const Dropout& dropout) {
-  Context& c = context();
-  auto dx = c.up(x);
-  auto dw = c.up(w);
-  auto out = c.poisoned(rows * width);
-  cuda::dropout_x_w(dx.get(), rows, k, dw.get(), width, out.get(), c.spec(dropout), c.stream);
-  return c.down(out, rows * width);
-}
-
-std::vector<float> dropout_xt_dz(const std::vector<float>& x, int64_t rows, int64_t k, const std::vector<float>& dz,
-                                 int64_t width, const Dropout& dropout) {
-  Context& c = context();
-  auto dx = c.up(x);
-  auto ddz = c.up(dz);
-  auto out = c.poisoned(k * width);
-  cuda::dropout_xt_dz(dx.get(), rows, k, ddz.get(), width, out.get(), c.spec(dropout), c.stream);
-  return c.down(out, k * width);
-}
-
 int64_t spmm_item_length(const std::vector<int64_t>& row_ptr) { return cuda::spmm_item_length(row_ptr); }
 
 void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vector<int32_t>& item_row,

@@ -29,12 +29,6 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
                         const Dropout& out_dropout, int64_t item_len = -1);
 
-// dropout(x) w and dropout(x)^T dz for dense x (rows x k), dropout mask layer 0 (dense_features.cu).
-std::vector<float> dropout_x_w(const std::vector<float>& x, int64_t rows, int64_t k, const std::vector<float>& w,
-                               int64_t width, const Dropout& dropout);
-std::vector<float> dropout_xt_dz(const std::vector<float>& x, int64_t rows, int64_t k, const std::vector<float>& dz,
-                                 int64_t width, const Dropout& dropout);
-
 // The backend's long-row policy (kernels.cuh), for host-side tests.
 int64_t spmm_item_length(const std::vector<int64_t>& row_ptr);
 void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vector<int32_t>& item_row,

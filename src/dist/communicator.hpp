@@ -4,8 +4,10 @@
 // NcclCommunicator (one process per GPU; src/dist/nccl/).
 //
 // Every call is collective over the ranks involved: all ranks make the same sequence of calls
-// with matching sizes, as with NCCL. Buffers are host memory in this version (the per-rank math
-// runs on the CPU kernels of cpu-ref; the NCCL transport stages them through the device).
+// with matching sizes, as with NCCL. Buffers live where the transport works: host memory for
+// InProcessCommunicator, device memory for NcclCommunicator. The training step of this version
+// (dist_gcn.cpp) computes on the host with cpu-ref's kernels, so it runs over the in-process
+// transport only; the NCCL one is tested on its own (tests/dist/nccl_communicator_test.cpp).
 #pragma once
 
 #include <cstdint>

@@ -64,7 +64,9 @@ class DistributedTraining : public ::testing::TestWithParam<Case> {};
 // Float32 everywhere; what differs from cpu-ref is only where cross-rank sums regroup additions
 // (weight gradients, the transposed aggregation of boundary rows): ~1e-7 relative per sum,
 // which 20 Adam steps keep well below 1e-5 (worst seen: 2.6e-6, three layers). With one rank
-// nothing is regrouped and the curve is cpu-ref's bit for bit.
+// nothing is regrouped: bit for bit in the CPU-only build, but a CUDA-enabled build of the same
+// sources differed by up to 6e-8 (cause not established; likely FMA contraction chosen
+// differently for the two copies of a loop), hence 1e-6 rather than equality.
 //
 // Fixed seeds, one per case (GCNBENCH_TEST_SEED overrides them): with fresh seeds about one run
 // in a thousand exceeds 1e-5 (2 of 3600 seen, up to 1.2e-4), and not because of a bug. ReLU's
@@ -101,8 +103,8 @@ TEST_P(DistributedTraining, LossCurveMatchesCpuRefWithin1e5) {
     EXPECT_LE(relative(got.epochs[e].val_loss, want[e].val_loss), 1e-5) << "epoch " << e;
     EXPECT_NEAR(got.epochs[e].train_acc, want[e].train_acc, 0.1) << "epoch " << e;
     if (c.ranks == 1) {
-      EXPECT_EQ(got.epochs[e].train_loss, want[e].train_loss) << "epoch " << e;
-      EXPECT_EQ(got.epochs[e].val_loss, want[e].val_loss) << "epoch " << e;
+      EXPECT_LE(relative(got.epochs[e].train_loss, want[e].train_loss), 1e-6) << "epoch " << e;
+      EXPECT_LE(relative(got.epochs[e].val_loss, want[e].val_loss), 1e-6) << "epoch " << e;
     }
   }
   EXPECT_LE(relative(got.test.loss, want_test.loss), 1e-5);

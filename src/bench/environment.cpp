@@ -56,7 +56,8 @@ void add_gpus(nlohmann::json& env) {
   const ProcessResult banner = run_process({"nvidia-smi"}, options);
   for (const auto& line : banner.stdout_lines) {
     const size_t at = line.find("CUDA Version:");
-    if (at != std::string::npos) env["cuda_version"] = split(line.substr(at + 13), ' ').front();
+    // "... CUDA Version: 13.0     |": the first word after the label.
+    if (at != std::string::npos) env["cuda_version"] = split(trim(line.substr(at + 13)), ' ').front();
   }
 }
 
@@ -104,7 +105,7 @@ nlohmann::json capture_environment() {
 #else
   env["gcnbench_cuda"] = false;
 #endif
-  env["blas"] = std::string("OpenBLAS ") + trim(openblas_get_config());
+  env["blas"] = trim(openblas_get_config());  // "OpenBLAS 0.3.21 DYNAMIC_ARCH ..."
   env["gcnbench_version"] = GCNBENCH_VERSION;
   env["git_commit"] = GCNBENCH_GIT_COMMIT;
   env["command_line"] = own_command_line();

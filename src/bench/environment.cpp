@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "bench/process.hpp"
+#include "core/build_info.hpp"
 #include "core/memory.hpp"
 
 extern "C" char* openblas_get_config(void);
@@ -107,7 +108,7 @@ nlohmann::json capture_environment() {
 #endif
   env["blas"] = trim(openblas_get_config());  // "OpenBLAS 0.3.21 DYNAMIC_ARCH ..."
   env["gcnbench_version"] = GCNBENCH_VERSION;
-  env["git_commit"] = GCNBENCH_GIT_COMMIT;
+  env["git_commit"] = build_git_commit();
   env["command_line"] = own_command_line();
   return env;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "core/build_info.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
       what = "unknown command '" + extras.front() + "'; the commands are train, export, backends, bench, report, verify";
     return "gcnbench: error: " + what + " (see `" + help + " --help`)\n";
   });
-  app.set_version_flag("--version", std::string(GCNBENCH_VERSION) + " (" GCNBENCH_GIT_COMMIT ")");
+  app.set_version_flag("--version", std::string(GCNBENCH_VERSION) + " (" + gcn::build_git_commit() + ")");
   gcn::cli::add_train_command(app);
   gcn::cli::add_export_command(app);
   gcn::cli::add_backends_command(app);

@@ -61,6 +61,9 @@ TEST_P(CpuBackendCurve, LossCurveMatchesCpuRef) {
   config.bias_before_aggregation = v.bias_before_aggregation;
   config.input_dropout = v.input_dropout;
   config.dropout = 0.5;
+  // At lr 0.01 some seeds' 20-epoch curves (dropout noise) end within 2% of where they began, so
+  // the check below that they moved failed on them (seeds 701763, 87082, 837577).
+  config.lr = 0.03;
   // Sparse bag-of-words features (density 0.1), so that dense and sparse feature modes differ.
   const Dataset data = generate_synthetic(
       parse_synthetic_spec("nodes=400,degree=6,features=120,classes=5,density=0.1,seed=" + std::to_string(seed)));

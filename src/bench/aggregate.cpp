@@ -125,7 +125,8 @@ std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string&
   }
   std::map<std::string, std::pair<double, std::string>> base;  // copied: rows may be reordered later
   for (const auto& [dataset, row] : chosen) {
-    const std::string tag = row->value("label", "") + (host.empty() ? "" : "@" + row->value("host", ""));
+    std::string tag = row->value("label", "");
+    if (!host.empty()) tag += '@' + row->value("host", "");
     base[dataset] = {mean_ms(*row), tag};
   }
   for (auto& row : rows) {

@@ -31,7 +31,7 @@ std::string environment_section(const nlohmann::json& env) {
   item("compiler", value_text(env["compiler"]));
   item("BLAS", value_text(env["blas"]));
   item("gcnbench", value_text(env["gcnbench_version"]) + " (commit " + value_text(env["git_commit"]) + ")");
-  item("command", "`" + value_text(env["command_line"]) + "`");
+  item("command", std::string("`") + value_text(env["command_line"]) + "`");
   return out;
 }
 
@@ -58,7 +58,10 @@ std::string render_report_markdown(const std::vector<nlohmann::json>& rows, cons
   std::map<std::string, nlohmann::json> environments;
   for (const auto& row : rows) environments.emplace(row.value("host", ""), row["environment"]);
   out += "\n## Environment\n";
-  for (const auto& [host, env] : environments) out += "\n" + environment_section(env);
+  for (const auto& [host, env] : environments) {
+    out += '\n';
+    out += environment_section(env);
+  }
 
   out += "\n## Commands\n\nEach row ran one process per seed; the first seed's command:\n\n";
   for (const auto& row : rows) {

@@ -85,10 +85,10 @@ void check_spec_fits_memory(const SyntheticSpec& s) {
                                                 "synthetic per-node arrays", hint);
   const size_t adjacency = checked_element_count(s.nodes, 2 * draws_per_node, entry_bytes, "synthetic adjacency entries", hint);
   const size_t features = checked_element_count(s.nodes, feature_entries_per_node, entry_bytes, "synthetic features", hint);
-  const size_t centroids = checked_element_count(s.classes, s.features, sizeof(float), "synthetic class centroids", hint);
+  const size_t columns = checked_element_count(s.features, 2, sizeof(int32_t), "synthetic column permutation", hint);
   // Each count passed its own check, so none of these products overflows.
   const uint64_t bytes = per_node * (2 * sizeof(int64_t) + 3 * sizeof(int32_t)) + (adjacency + features) * entry_bytes +
-                         centroids * sizeof(float);
+                         columns * sizeof(int32_t);
   const uint64_t limit = physical_memory_bytes();
   if (limit != 0 && bytes > limit)
     spec_fail("nodes=" + std::to_string(s.nodes) + ", degree=" + format_number(s.degree) + ", features=" +
@@ -268,46 +268,51 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
   }
   detail::sort_dedupe_rows(a);
 
-  // Features. Dense (density 1): class centroid mu_c in [0,1)^F plus uniform noise of width
-  // sigma = sqrt(2F). Centroid differences have variance 1/6 per column and the noise sigma^2/12,
-  // so two classes are sqrt(F/6) / (sigma/sqrt(12)) = 1 noise standard deviation apart: a
-  // single node's features are a weak hint of its class, and the GCN must pool its (mostly
-  // same-class) neighbours to do well. Values stay positive, so row normalisation is sound.
+  // Features. Each class owns a block of about F/C columns: a seeded column permutation cut into
+  // C blocks, shared by the dense and the sparse forms. The class hint is a fixed excess of a
+  // row's mass in its own block, q = 1/sqrt(2 k C) with k = min(words per row, 30): one spread
+  // of a 30-word row apart (a weak hint per node, sharpened by pooling mostly same-class
+  // neighbours). Capping k keeps rows of many words learnable: the excess shrinking with
+  // 1/sqrt(k) left 300- and 602-feature rows at chance accuracy.
   Csr<float>& x = data.features;
   x.rows = n;
   x.cols = f;
   x.row_ptr.assign(static_cast<size_t>(n) + 1, 0);
+  std::vector<int32_t> column_perm(static_cast<size_t>(f));
+  for (int64_t k = 0; k < f; ++k) column_perm[k] = static_cast<int32_t>(k);
+  Rng perm_rng = stream_rng(spec.seed, CentroidStream, 1);
+  for (int64_t k = f - 1; k > 0; --k) std::swap(column_perm[k], column_perm[perm_rng.below(static_cast<uint64_t>(k) + 1)]);
+  const double per_row = spec.feature_density >= 1 ? static_cast<double>(f) : spec.feature_density * static_cast<double>(f);
+  const double q = std::min(1.0, 1.0 / std::sqrt(2.0 * std::clamp(per_row, 1.0, 30.0) * c));
   if (spec.feature_density >= 1) {
+    // Dense (density 1), a soft bag of words: every value an exponential intensity of mean 1,
+    // times 1 + b in the columns of the node's class block, b = C q / (1 - q) so that the block
+    // holds an excess q of the row's mass, as in the sparse form. Values are positive with no
+    // common offset, so row normalisation keeps the signal.
     const size_t entries = checked_element_count(n, f, sizeof(float) + sizeof(int32_t), "synthetic dense features",
                                                  "ask for fewer features or a density below 1");
-    std::vector<float> centroid(checked_element_count(c, f, sizeof(float), "synthetic class centroids"));
-    Rng centroid_rng = stream_rng(spec.seed, CentroidStream, 0);
-    for (float& v : centroid) v = static_cast<float>(centroid_rng.uniform());
-    const double sigma = std::sqrt(2.0 * static_cast<double>(f));
+    std::vector<int32_t> class_of_column(static_cast<size_t>(f), -1);
+    for (int label = 0; label < c; ++label)
+      for (int64_t p = label * f / c; p < (label + 1) * f / c; ++p) class_of_column[column_perm[p]] = label;
+    const double boost = c * q / (1 - q);
     x.col.resize(entries);
     x.val.resize(entries);
     for (int64_t i = 0; i < n; ++i) {
       Rng rng = stream_rng(spec.seed, FeatureStream, static_cast<uint64_t>(i));
-      const float* mu = centroid.data() + static_cast<size_t>(data.labels[i]) * static_cast<size_t>(f);
+      const int32_t label = data.labels[i];
       const size_t base = static_cast<size_t>(i) * static_cast<size_t>(f);
       for (int64_t k = 0; k < f; ++k) {
+        const double intensity = -std::log1p(-rng.uniform());  // exponential, mean 1
         x.col[base + k] = static_cast<int32_t>(k);
-        x.val[base + k] = static_cast<float>(mu[k] + sigma * rng.uniform());
+        x.val[base + k] = static_cast<float>(class_of_column[k] == label ? intensity * (1 + boost) : intensity);
       }
       x.row_ptr[i + 1] = static_cast<int64_t>(base) + f;
     }
   } else {
     // Sparse binary (bag of words): about density*F distinct columns per node, each drawn from
     // the node's class block of F/C columns (a seeded column permutation cut into C blocks) with
-    // probability q, else from all columns. With k draws a row has about k*q extra hits in its
-    // own block against a spread of sqrt(k/C); q = 1/sqrt(2kC) puts classes about one spread apart,
-    // the same weak per-node signal as the dense case.
-    std::vector<int32_t> column_perm(static_cast<size_t>(f));
-    for (int64_t k = 0; k < f; ++k) column_perm[k] = static_cast<int32_t>(k);
-    Rng perm_rng = stream_rng(spec.seed, CentroidStream, 1);
-    for (int64_t k = f - 1; k > 0; --k) std::swap(column_perm[k], column_perm[perm_rng.below(static_cast<uint64_t>(k) + 1)]);
-    const double per_row = spec.feature_density * static_cast<double>(f);
-    const double q = std::min(1.0, 1.0 / std::sqrt(2.0 * std::max(1.0, per_row) * c));
+    // probability q (above), else from all columns. With k draws a row has about k*q extra hits
+    // in its own block against a spread of sqrt(k/C): about one spread for rows of up to 30 words.
     const auto max_per_row = static_cast<int64_t>(std::ceil(per_row));
     x.col.reserve(checked_element_count(n, max_per_row, sizeof(float) + sizeof(int32_t), "synthetic sparse features",
                                         "ask for fewer features or a lower density"));

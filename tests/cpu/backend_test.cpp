@@ -13,14 +13,12 @@
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
 #include "model/trainer.hpp"
+#include "support/random_inputs.hpp"
 
 namespace gcn {
 namespace {
 
-uint64_t fresh_seed() {
-  if (const char* s = std::getenv("GCNBENCH_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}() % 1000000;
-}
+using testing::fresh_seed;
 
 std::vector<EpochMetrics> train_curve(const std::string& backend_name, const Problem& problem, uint64_t seed,
                                       int epochs, Parameters<float>* final_params = nullptr) {

@@ -20,16 +20,14 @@
 #include "backends/cpu/philox_simd.hpp"
 #include "backends/cpu_ref/kernels.hpp"
 #include "core/philox.hpp"
+#include "support/random_inputs.hpp"
 
 namespace gcn {
 namespace {
 
-constexpr double kRelTol = 1e-5;
+using testing::fresh_seed;
 
-uint64_t fresh_seed() {
-  if (const char* s = std::getenv("GCNBENCH_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
-}
+constexpr double kRelTol = 1e-5;
 
 struct Inputs {
   uint64_t seed;
@@ -42,23 +40,7 @@ struct Inputs {
     for (auto& x : v) x = u(rng);
     return v;
   }
-  Csr<float> csr(int64_t rows, int64_t cols, double density) {
-    std::bernoulli_distribution present(density);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    Csr<float> a;
-    a.rows = rows;
-    a.cols = cols;
-    a.row_ptr.push_back(0);
-    for (int64_t r = 0; r < rows; ++r) {
-      for (int64_t c = 0; c < cols; ++c)
-        if (present(rng)) {
-          a.col.push_back(static_cast<int32_t>(c));
-          a.val.push_back(u(rng));
-        }
-      a.row_ptr.push_back(a.nnz());
-    }
-    return a;
-  }
+  Csr<float> csr(int64_t rows, int64_t cols, double density) { return testing::random_csr(rng, rows, cols, density); }
 };
 
 std::vector<double> to_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }

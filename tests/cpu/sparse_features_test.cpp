@@ -19,34 +19,15 @@
 
 #include "backends/cpu/kernels.hpp"
 #include "backends/cpu_ref/kernels.hpp"
+#include "support/random_inputs.hpp"
 
 namespace gcn {
 namespace {
 
+using testing::fresh_seed;
+using testing::random_csr;
+
 constexpr double kRelTol = 1e-5;
-
-uint64_t fresh_seed() {
-  if (const char* s = std::getenv("GCNBENCH_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
-}
-
-Csr<float> random_csr(std::mt19937_64& rng, int64_t rows, int64_t cols, double density) {
-  std::bernoulli_distribution present(density);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  Csr<float> a;
-  a.rows = rows;
-  a.cols = cols;
-  a.row_ptr.push_back(0);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = 0; c < cols; ++c)
-      if (present(rng)) {
-        a.col.push_back(static_cast<int32_t>(c));
-        a.val.push_back(u(rng));
-      }
-    a.row_ptr.push_back(a.nnz());
-  }
-  return a;
-}
 
 std::vector<float> random_dense(std::mt19937_64& rng, int64_t n) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 
 #include "backends/backend.hpp"
 #include "backends/cuda/test_hooks.hpp"
@@ -15,6 +14,7 @@
 #include "data/loaders.hpp"
 #include "model/problem.hpp"
 #include "model/trainer.hpp"
+#include "support/random_inputs.hpp"
 
 namespace gcn {
 namespace {
@@ -46,9 +46,7 @@ std::vector<RunResult> run(const std::string& backend_name, const Problem& probl
 // (fp32 summation order differs; the dropout masks are bit-identical, so curves track).
 TEST(CudaBackend, LossCurvesMatchCpuRef) {
   SKIP_WITHOUT_GPU();
-  // A fresh seed each run; GCNBENCH_TEST_SEED pins one to rerun a failure.
-  const char* pinned = std::getenv("GCNBENCH_TEST_SEED");
-  const uint64_t seed = pinned ? std::strtoull(pinned, nullptr, 10) : std::random_device{}() % 1000;
+  const uint64_t seed = testing::fresh_seed();
   SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   const Dataset data = generate_synthetic(parse_synthetic_spec(
       "nodes=700,degree=6,features=50,classes=5,seed=" + std::to_string(seed) + ",density=0.3"));

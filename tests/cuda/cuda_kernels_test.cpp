@@ -12,6 +12,7 @@
 
 #include "backends/cpu_ref/kernels.hpp"
 #include "backends/cuda/test_hooks.hpp"
+#include "support/random_inputs.hpp"
 
 namespace gcn {
 namespace {
@@ -24,7 +25,7 @@ namespace {
 
 constexpr double kTol = 1e-5;
 
-uint64_t fresh_seed() { return std::random_device{}(); }
+using testing::fresh_seed;
 
 std::vector<float> random_vector(std::mt19937_64& rng, int64_t n, float lo = -1, float hi = 1) {
   std::uniform_real_distribution<float> u(lo, hi);
@@ -67,7 +68,7 @@ double rel_error(const std::vector<float>& got, const std::vector<float>& want) 
 TEST(CudaKernels, SpmmAllWidthsMatchReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   for (int64_t width : {1, 7, 16, 32, 41, 64, 100, 128, 256, 500, 602, 1024}) {
     SCOPED_TRACE("width " + std::to_string(width));
@@ -111,7 +112,7 @@ TEST(CudaKernels, ItemLengthCutsOnlySkewedMatrices) {
 TEST(CudaKernels, SpmmWithDropoutAndEpilogueMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   for (int64_t width : {7, 16, 41, 128}) {
     SCOPED_TRACE("width " + std::to_string(width));
@@ -137,7 +138,7 @@ TEST(CudaKernels, SpmmWithDropoutAndEpilogueMatchesReference) {
 TEST(CudaKernels, TransposedSpmmWithDropoutOnLongRowsMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   for (int64_t width : {16, 41}) {
     const Csr<float> x = random_csr(rng, 3000, 40, 0.5, true);
@@ -158,7 +159,7 @@ TEST(CudaKernels, TransposedSpmmWithDropoutOnLongRowsMatchesReference) {
 TEST(CudaKernels, BiasReluDropoutMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   const int64_t rows = 1001, width = 37;
   const auto in = random_vector(rng, rows * width);
@@ -177,7 +178,7 @@ TEST(CudaKernels, BiasReluDropoutMatchesReference) {
 TEST(CudaKernels, ReluDropoutBackwardMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   const int64_t rows = 513, width = 16;
   const double p = 0.5;
@@ -195,7 +196,7 @@ TEST(CudaKernels, ReluDropoutBackwardMatchesReference) {
 TEST(CudaKernels, SoftmaxCrossEntropyMatchesReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   for (int classes : {2, 7, 41, 70}) {
     const int64_t rows = 3000;
@@ -234,7 +235,7 @@ TEST(CudaKernels, SoftmaxCrossEntropyMatchesReference) {
 TEST(CudaKernels, AdamMatchesReferenceOverSteps) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   const std::vector<int64_t> seg_end{1000, 1016, 1128, 1135};
   const std::vector<float> wd{5e-4f, 5e-4f, 0.f, 0.f};
@@ -260,7 +261,7 @@ TEST(CudaKernels, AdamMatchesReferenceOverSteps) {
 TEST(CudaKernels, CublasProductsMatchReference) {
   SKIP_WITHOUT_GPU();
   const uint64_t seed = fresh_seed();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   std::mt19937_64 rng(seed);
   const int64_t m = 333, k = 129, n = 17;
   const auto a = random_vector(rng, m * k), b = random_vector(rng, k * n), c = random_vector(rng, m * n);

@@ -10,13 +10,11 @@
 
 #include "core/csr.hpp"
 #include "model/problem.hpp"
+#include "support/random_inputs.hpp"
 
 namespace gcn::dist::testing {
 
-inline uint64_t fresh_seed() {
-  if (const char* s = std::getenv("GCNBENCH_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}() % 1000000;
-}
+using gcn::testing::fresh_seed;
 
 struct RandomMatrixSpec {
   int64_t rows = 50;

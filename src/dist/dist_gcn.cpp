@@ -121,8 +121,9 @@ DistributedGcn::Metrics DistributedGcn::forward(int epoch, bool training, Split 
 
 DistributedGcn::Metrics DistributedGcn::metrics_of_last_forward(Split split, float* d_logits) {
   const double count = split_count_[static_cast<int>(split)];
-  const LossSums local = softmax_cross_entropy_rows(p_.back().data.data(), plan_.num_local(), widths_.back(),
-                                                    labels_.data(), split_.data(), split, count, d_logits);
+  // cpu-ref's loss over the local rows, the gradient divided by every rank's count.
+  const ref::LossSums local = ref::softmax_cross_entropy_sums(p_.back().data.data(), plan_.num_local(), widths_.back(),
+                                                              labels_.data(), split_.data(), split, count, d_logits);
   double sums[2] = {local.loss_sum, local.correct};
   comm_->all_reduce_sum(sums, 2);
   if (count == 0) return {};

@@ -69,38 +69,4 @@ void spmm_transposed_columns(const Csr<T>& a, const std::vector<int32_t>& rows, 
     }
 }
 
-struct LossSums {
-  double loss_sum = 0;  // sum of cross-entropies over the selected local rows
-  double correct = 0;   // selected local rows whose argmax (first maximum) is the label
-};
-
-// ref::softmax_cross_entropy over local rows, except that the mean is over `global_count` rows
-// (all ranks' selected rows), so the gradient is the single-process one and the sums add up
-// across ranks.
-template <typename T>
-LossSums softmax_cross_entropy_rows(const T* logits, int64_t rows, int64_t classes, const int32_t* labels,
-                                    const Split* split, Split which, double global_count, T* grad) {
-  LossSums sums;
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* z = logits + r * classes;
-    if (split[r] != which) {
-      if (grad)
-        for (int64_t c = 0; c < classes; ++c) grad[r * classes + c] = T(0);
-      continue;
-    }
-    int64_t argmax = 0;
-    for (int64_t c = 1; c < classes; ++c)
-      if (z[c] > z[argmax]) argmax = c;
-    T sum = T(0);
-    for (int64_t c = 0; c < classes; ++c) sum += std::exp(z[c] - z[argmax]);
-    const T log_sum = std::log(sum) + z[argmax];
-    sums.loss_sum += static_cast<double>(log_sum - z[labels[r]]);
-    sums.correct += argmax == labels[r];
-    if (grad)
-      for (int64_t c = 0; c < classes; ++c)
-        grad[r * classes + c] = (std::exp(z[c] - log_sum) - (c == labels[r] ? T(1) : T(0))) / static_cast<T>(global_count);
-  }
-  return sums;
-}
-
 }  // namespace gcn::dist

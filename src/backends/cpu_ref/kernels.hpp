@@ -123,15 +123,17 @@ struct LossAndAccuracy {
   double accuracy = 0;  // fraction of selected rows whose argmax (first maximum) is the label
 };
 
-// Softmax cross-entropy over the rows whose split is `which`. When grad is not null it
-// receives d(mean loss)/d(logits): (softmax - onehot) / count on selected rows, 0 elsewhere.
+// Sums of softmax cross-entropy over the rows whose split is `which`. When grad is not null it
+// receives (softmax - onehot) / divisor on selected rows, 0 elsewhere: divisor is the number of
+// rows the loss is averaged over (these rows' count, or all ranks' in a distributed run).
+struct LossSums {
+  double loss_sum = 0;  // sum of cross-entropies over the selected rows
+  double correct = 0;   // selected rows whose argmax (first maximum) is the label
+};
 template <typename T>
-LossAndAccuracy softmax_cross_entropy(const T* logits, int64_t rows, int64_t classes, const std::vector<int32_t>& labels,
-                                      const std::vector<Split>& split, Split which, T* grad) {
-  int64_t count = 0;
-  for (int64_t r = 0; r < rows; ++r) count += split[r] == which;
-  double loss_sum = 0;
-  int64_t correct = 0;
+LossSums softmax_cross_entropy_sums(const T* logits, int64_t rows, int64_t classes, const int32_t* labels,
+                                    const Split* split, Split which, double divisor, T* grad) {
+  LossSums sums;
   for (int64_t r = 0; r < rows; ++r) {
     const T* z = logits + r * classes;
     if (split[r] != which) {
@@ -145,14 +147,26 @@ LossAndAccuracy softmax_cross_entropy(const T* logits, int64_t rows, int64_t cla
     T sum = T(0);
     for (int64_t c = 0; c < classes; ++c) sum += std::exp(z[c] - z[argmax]);
     const T log_sum = std::log(sum) + z[argmax];
-    loss_sum += static_cast<double>(log_sum - z[labels[r]]);
-    correct += argmax == labels[r];
+    sums.loss_sum += static_cast<double>(log_sum - z[labels[r]]);
+    sums.correct += argmax == labels[r];
     if (grad)
       for (int64_t c = 0; c < classes; ++c)
-        grad[r * classes + c] = (std::exp(z[c] - log_sum) - (c == labels[r] ? T(1) : T(0))) / static_cast<T>(count);
+        grad[r * classes + c] = (std::exp(z[c] - log_sum) - (c == labels[r] ? T(1) : T(0))) / static_cast<T>(divisor);
   }
+  return sums;
+}
+
+// Mean softmax cross-entropy and accuracy over the rows whose split is `which`; grad as above,
+// divided by their count.
+template <typename T>
+LossAndAccuracy softmax_cross_entropy(const T* logits, int64_t rows, int64_t classes, const std::vector<int32_t>& labels,
+                                      const std::vector<Split>& split, Split which, T* grad) {
+  int64_t count = 0;
+  for (int64_t r = 0; r < rows; ++r) count += split[r] == which;
+  const LossSums sums = softmax_cross_entropy_sums(logits, rows, classes, labels.data(), split.data(), which,
+                                                   static_cast<double>(count), grad);
   if (count == 0) return {};
-  return {loss_sum / static_cast<double>(count), static_cast<double>(correct) / static_cast<double>(count)};
+  return {sums.loss_sum / static_cast<double>(count), sums.correct / static_cast<double>(count)};
 }
 
 struct AdamSettings {

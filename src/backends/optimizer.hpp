@@ -4,6 +4,7 @@
 
 #include "backends/cpu_ref/kernels.hpp"
 #include "model/config.hpp"
+#include "model/parameters.hpp"
 
 namespace gcn {
 
@@ -13,6 +14,25 @@ inline double layer_weight_decay(const ModelConfig& config, int layer) {
 
 inline ref::AdamSettings adam_settings(const ModelConfig& config, int layer, int64_t step) {
   return {config.lr, config.adam_beta1, config.adam_beta2, config.adam_eps, layer_weight_decay(config, layer), step};
+}
+
+// One Adam step (number `step`, from 1) over every layer's weight and bias with that layer's
+// settings. `update` is the backend's elementwise update: ref::adam_update<float> or the cpu
+// backend's vectorized cpu::adam_update.
+template <typename Update>
+void adam_step(Parameters<float>& params, const Parameters<float>& grads, Parameters<float>& m, Parameters<float>& v,
+               const ModelConfig& config, int64_t step, Update&& update) {
+  for (int l = 0; l < params.num_layers(); ++l) {
+    const ref::AdamSettings settings = adam_settings(config, l, step);
+    auto& w = params.weights[l];
+    update(w.data.data(), grads.weights[l].data.data(), m.weights[l].data.data(), v.weights[l].data.data(), w.size(),
+           settings);
+    if (config.bias) {
+      auto& b = params.biases[l];
+      update(b.data(), grads.biases[l].data(), m.biases[l].data(), v.biases[l].data(), static_cast<int64_t>(b.size()),
+             settings);
+    }
+  }
 }
 
 }  // namespace gcn

@@ -180,17 +180,7 @@ void DistributedGcn::all_reduce_gradients() {
 
 void DistributedGcn::adam_step() {
   ++step_;
-  for (int l = 0; l < params_.num_layers(); ++l) {
-    const ref::AdamSettings settings = adam_settings(config_, l, step_);
-    auto& w = params_.weights[l];
-    ref::adam_update(w.data.data(), grads_.weights[l].data.data(), adam_m_.weights[l].data.data(),
-                     adam_v_.weights[l].data.data(), w.size(), settings);
-    if (config_.bias) {
-      auto& b = params_.biases[l];
-      ref::adam_update(b.data(), grads_.biases[l].data(), adam_m_.biases[l].data(), adam_v_.biases[l].data(),
-                       static_cast<int64_t>(b.size()), settings);
-    }
-  }
+  gcn::adam_step(params_, grads_, adam_m_, adam_v_, config_, step_, ref::adam_update<float>);
 }
 
 }  // namespace gcn::dist

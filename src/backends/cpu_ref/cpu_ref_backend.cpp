@@ -43,17 +43,7 @@ class CpuRefBackend final : public Backend {
       metrics.val_acc = val.accuracy;
     }
     ++step_;
-    for (int l = 0; l < params_.num_layers(); ++l) {
-      const ref::AdamSettings settings = adam_settings(config, l, step_);
-      auto& w = params_.weights[l];
-      ref::adam_update(w.data.data(), grads_.weights[l].data.data(), adam_m_.weights[l].data.data(),
-                       adam_v_.weights[l].data.data(), w.size(), settings);
-      if (config.bias) {
-        auto& b = params_.biases[l];
-        ref::adam_update(b.data(), grads_.biases[l].data(), adam_m_.biases[l].data(), adam_v_.biases[l].data(),
-                         static_cast<int64_t>(b.size()), settings);
-      }
-    }
+    adam_step(params_, grads_, adam_m_, adam_v_, config, step_, ref::adam_update<float>);
     if (!config.val_from_train_forward) {
       const ref::LossAndAccuracy val = model_->forward(params_, seed_, epoch, false, Split::Val);
       metrics.val_loss = val.loss;

@@ -46,7 +46,7 @@ void skinny_gemm(const float* a, int64_t lda, const float* b, float* c, int64_t 
         load_row_tail<N>(bp, b + p * N);
         for (int r = 0; r < kRows; ++r) acc[r] += rows[r][p] * bp;
       }
-      for (int r = 0; r < kRows; ++r) std::memcpy(c + (i0 + r) * N, &acc[r], N * sizeof(float));
+      for (int r = 0; r < kRows; ++r) store_row<N>(c + (i0 + r) * N, acc[r]);
     } else {
       const int64_t count = m - i0;
       for (int64_t p = 0; p < k; ++p) {
@@ -55,7 +55,7 @@ void skinny_gemm(const float* a, int64_t lda, const float* b, float* c, int64_t 
         else load_row_tail<N>(bp, b + p * N);
         for (int64_t r = 0; r < count; ++r) acc[r] += a[(i0 + r) * lda + p] * bp;
       }
-      for (int64_t r = 0; r < count; ++r) std::memcpy(c + (i0 + r) * N, &acc[r], N * sizeof(float));
+      for (int64_t r = 0; r < count; ++r) store_row<N>(c + (i0 + r) * N, acc[r]);
     }
   }
 }
@@ -82,7 +82,7 @@ void skinny_gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int
         const int64_t cols = std::min<int64_t>(kCols, k - j0);
         V acc[kCols] = {};
         if (band > 0)
-          for (int64_t j = 0; j < cols; ++j) std::memcpy(&acc[j], c + (j0 + j) * N, N * sizeof(float));
+          for (int64_t j = 0; j < cols; ++j) load_row_tail<N>(acc[j], c + (j0 + j) * N);
         if (cols == kCols) {
           for (int64_t i = band; i < band_end; ++i) {
             V bi;
@@ -101,7 +101,7 @@ void skinny_gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int
             for (int64_t j = 0; j < cols; ++j) acc[j] += ai[j] * bi;
           }
         }
-        for (int64_t j = 0; j < cols; ++j) std::memcpy(c + (j0 + j) * N, &acc[j], N * sizeof(float));
+        for (int64_t j = 0; j < cols; ++j) store_row<N>(c + (j0 + j) * N, acc[j]);
       }
     }
   }
@@ -136,7 +136,7 @@ void gemm(const float* a, int64_t lda, const float* b, float* c, int64_t m, int6
   if (use_own(n)) {
     return with_constant_width(n, [&]<int N>() {
       if constexpr (N <= 8) skinny_gemm<v8, N, 8>(a, lda, b, c, m, k);
-      else skinny_gemm<v16, N, 8>(a, lda, b, c, m, k);
+      else skinny_gemm<v16, N, 8 / kRegistersPerV16>(a, lda, b, c, m, k);
     });
   }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n),
@@ -148,8 +148,8 @@ void gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int64_t m,
   if (k == 0 || n == 0) return;
   if (use_own(n)) {
     return with_constant_width(n, [&]<int N>() {
-      if constexpr (N <= 8) skinny_gemm_at_b<v8, N, 16>(a, lda, b, c, m, k);
-      else skinny_gemm_at_b<v16, N, 16>(a, lda, b, c, m, k);
+      if constexpr (N <= 8) skinny_gemm_at_b<v8, N, kVectorRegisters / 2>(a, lda, b, c, m, k);
+      else skinny_gemm_at_b<v16, N, kVectorRegisters / 2 / kRegistersPerV16>(a, lda, b, c, m, k);
     });
   }
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<blasint>(k), static_cast<blasint>(n),

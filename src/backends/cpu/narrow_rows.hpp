@@ -16,8 +16,28 @@ namespace gcn::cpu {
 
 constexpr int64_t kMaxConstantWidth = 16;
 
-typedef float v16 __attribute__((vector_size(64)));
 typedef float v8 __attribute__((vector_size(32)));
+#if defined(__AVX512F__)
+typedef float v16 __attribute__((vector_size(64)));
+constexpr int kRegistersPerV16 = 1;
+constexpr int kVectorRegisters = 32;
+#else
+// Without AVX-512 GCC lowers a 64-byte vector extension through the stack: every FMA of a 16-wide
+// row then stored and reloaded its halves through general registers (Cora's width-16 SpMM ran
+// 20x slower on an AVX2 Zen 3 than on Zen 4). Two 32-byte halves in a struct stay in registers.
+struct v16 {
+  v8 lo, hi;
+  float& operator[](int i) { return i < 8 ? lo[i] : hi[i - 8]; }
+};
+inline v16& operator+=(v16& a, const v16& b) {
+  a.lo += b.lo;
+  a.hi += b.hi;
+  return a;
+}
+inline v16 operator*(float s, const v16& v) { return {s * v.lo, s * v.hi}; }
+constexpr int kRegistersPerV16 = 2;
+constexpr int kVectorRegisters = 16;
+#endif
 
 template <typename V>
 constexpr int lanes() {
@@ -25,10 +45,17 @@ constexpr int lanes() {
 }
 
 // Loads and stores through memcpy (unaligned, no aliasing questions); out-parameters rather than
-// returned vectors, whose ABI GCC warns about (-Wpsabi) in builds without -march=native.
+// returned vectors, whose ABI GCC warns about (-Wpsabi) in builds without -march=native. A v16
+// made of two halves is copied half by half: one memcpy over the whole struct sends it to the
+// stack again.
 template <typename V>
 inline void load(V& v, const float* p) {
-  std::memcpy(&v, p, sizeof(V));
+  if constexpr (std::is_class_v<V>) {
+    load(v.lo, p);
+    load(v.hi, p + 8);
+  } else {
+    std::memcpy(&v, p, sizeof(V));
+  }
 }
 
 // Rows p of a k x N row-major matrix for which a full vector load (lanes(V) >= N floats) stays
@@ -43,8 +70,14 @@ constexpr int64_t full_load_rows(int64_t k) {
 
 template <int N, typename V>
 inline void load_row_tail(V& v, const float* row) {
-  v = V{};
-  std::memcpy(&v, row, N * sizeof(float));
+  if constexpr (std::is_class_v<V>) {
+    static_assert(N > 8);
+    load(v.lo, row);
+    load_row_tail<N - 8>(v.hi, row + 8);
+  } else {
+    v = V{};
+    std::memcpy(&v, row, N * sizeof(float));
+  }
 }
 
 // Row p of a k x N matrix, full = full_load_rows<V, N>(k).
@@ -58,7 +91,13 @@ inline void load_row(V& v, const float* m, int64_t p, int64_t full) {
 
 template <int N, typename V>
 inline void store_row(float* row, const V& v) {
-  std::memcpy(row, &v, N * sizeof(float));
+  if constexpr (std::is_class_v<V>) {
+    static_assert(N > 8);
+    store_row<8>(row, v.lo);
+    store_row<N - 8>(row + 8, v.hi);
+  } else {
+    std::memcpy(row, &v, N * sizeof(float));
+  }
 }
 
 // The narrowest vector type that holds N floats.

@@ -3,30 +3,65 @@
 // dropout_uniforms4 (tested in tests/cpu/kernels_test.cpp).
 #pragma once
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #include <cstdint>
 
 namespace gcn::cpu {
 
 constexpr int kPhiloxLanes = 16;
 
-// Eight Philox counters, one per 64-bit lane holding a 32-bit word: the 32x32->64 products of a
-// round are then plain 64-bit lane products of values below 2^32 (vpmuludq / vpmullq), which GCC
-// emits from vector extensions for any target. (Written as loops over 16 lanes of uint32_t, GCC
-// left the rounds scalar: ~700 cycles per 16 groups, the largest cost of Cora's kipf epoch.)
-typedef uint64_t PhiloxLanes8 __attribute__((vector_size(64)));
+// Philox counters one per 64-bit lane holding a 32-bit word: the 32x32->64 products of a round
+// are then plain 64-bit lane products of values below 2^32 (vpmuludq / vpmullq), which GCC emits
+// from vector extensions for any target. (Written as loops over 16 lanes of uint32_t, GCC left
+// the rounds scalar: ~700 cycles per 16 groups, the largest cost of Cora's kipf epoch.) The vector
+// is one register wide: 8 lanes with AVX-512, 4 otherwise, where GCC would lower a 64-byte vector
+// through the stack (which made these rounds the largest cost on an AVX2 Zen 3).
+#if defined(__AVX512F__)
+typedef uint64_t PhiloxLanes __attribute__((vector_size(64)));
+#else
+typedef uint64_t PhiloxLanes __attribute__((vector_size(32)));
+#endif
+constexpr int kPhiloxVectorLanes = sizeof(PhiloxLanes) / sizeof(uint64_t);
+typedef int32_t PhiloxInts __attribute__((vector_size(sizeof(PhiloxLanes) / 2)));
+typedef float PhiloxFloats __attribute__((vector_size(sizeof(PhiloxLanes) / 2)));
 
-inline void philox_rounds8(PhiloxLanes8& c0, PhiloxLanes8& c1, PhiloxLanes8& c2, PhiloxLanes8& c3, uint64_t seed) {
+// a * b for lanes a < 2^32: the full 64-bit product. GCC cannot know that the upper halves are
+// zero and, without AVX-512DQ, emulates a 64x64-bit multiply with three multiplies, shifts and
+// adds; the 32x32->64 multiply instruction does it in one.
+// (An out-parameter, not a returned vector, whose ABI GCC warns about without -march=native.)
+inline void multiply_low_words(const PhiloxLanes& a, uint32_t b, PhiloxLanes& product) {
+#if defined(__AVX512F__)
+  product = reinterpret_cast<PhiloxLanes>(_mm512_mul_epu32(reinterpret_cast<__m512i>(a), _mm512_set1_epi64(b)));
+#elif defined(__AVX2__)
+  product = reinterpret_cast<PhiloxLanes>(_mm256_mul_epu32(reinterpret_cast<__m256i>(a), _mm256_set1_epi64x(b)));
+#else
+  product = a * b;
+#endif
+}
+
+// kParts independent counter vectors go through the rounds in lockstep: one vector's round is a
+// chain of dependent multiplies, shifts and xors, and interleaving several hides its latency.
+template <int kParts>
+inline void philox_rounds(PhiloxLanes (&c0)[kParts], PhiloxLanes (&c1)[kParts], PhiloxLanes (&c2)[kParts],
+                          PhiloxLanes (&c3)[kParts], uint64_t seed) {
   const uint64_t low32 = 0xFFFFFFFFu;
   uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
   for (int round = 0; round < 10; ++round) {
-    const PhiloxLanes8 p0 = c0 * 0xD2511F53u;
-    const PhiloxLanes8 p1 = c2 * 0xCD9E8D57u;
-    const PhiloxLanes8 n0 = (p1 >> 32) ^ c1 ^ key0;
-    const PhiloxLanes8 n2 = (p0 >> 32) ^ c3 ^ key1;
-    c0 = n0;
-    c1 = p1 & low32;
-    c2 = n2;
-    c3 = p0 & low32;
+#pragma GCC unroll 4
+    for (int part = 0; part < kParts; ++part) {
+      PhiloxLanes p0, p1;
+      multiply_low_words(c0[part], 0xD2511F53u, p0);
+      multiply_low_words(c2[part], 0xCD9E8D57u, p1);
+      const PhiloxLanes n0 = (p1 >> 32) ^ c1[part] ^ key0;
+      const PhiloxLanes n2 = (p0 >> 32) ^ c3[part] ^ key1;
+      c0[part] = n0;
+      c1[part] = p1 & low32;
+      c2[part] = n2;
+      c3[part] = p0 & low32;
+    }
     key0 += 0x9E3779B9u;
     key1 += 0xBB67AE85u;
   }
@@ -35,15 +70,31 @@ inline void philox_rounds8(PhiloxLanes8& c0, PhiloxLanes8& c1, PhiloxLanes8& c2,
 // u[lane][g]: uniform `lane` (0..3) of group groups[g], for g < kPhiloxLanes.
 inline void dropout_uniforms16(uint64_t seed, uint32_t layer, uint32_t epoch, const uint64_t* groups,
                                float u[4][kPhiloxLanes]) {
-  for (int half = 0; half < kPhiloxLanes; half += 8) {
-    PhiloxLanes8 g;
-    __builtin_memcpy(&g, groups + half, sizeof(g));
-    PhiloxLanes8 c0 = g & 0xFFFFFFFFu, c1 = g >> 32;
-    PhiloxLanes8 c2 = PhiloxLanes8{} + epoch, c3 = PhiloxLanes8{} + layer;
-    philox_rounds8(c0, c1, c2, c3, seed);
-    const PhiloxLanes8* words[4] = {&c0, &c1, &c2, &c3};
-    for (int lane = 0; lane < 4; ++lane)
-      for (int e = 0; e < 8; ++e) u[lane][half + e] = static_cast<float>((*words[lane])[e] >> 8) * 0x1.0p-24f;
+  constexpr int kParts = kPhiloxLanes / kPhiloxVectorLanes;
+  PhiloxLanes c0[kParts], c1[kParts], c2[kParts], c3[kParts];
+#pragma GCC unroll 4
+  for (int part = 0; part < kParts; ++part) {
+    PhiloxLanes g;
+    __builtin_memcpy(&g, groups + part * kPhiloxVectorLanes, sizeof(g));
+    c0[part] = g & 0xFFFFFFFFu;
+    c1[part] = g >> 32;
+    c2[part] = PhiloxLanes{} + epoch;
+    c3[part] = PhiloxLanes{} + layer;
+  }
+  philox_rounds(c0, c1, c2, c3, seed);
+  // The top 24 bits of each word, through 32-bit integers: without AVX-512 there is no vector
+  // conversion from 64-bit integers, and GCC converts lane by lane in general registers.
+  const auto to_uniforms = [](const PhiloxLanes& word, float* out) {
+    const PhiloxInts bits = __builtin_convertvector(word >> 8, PhiloxInts);
+    const PhiloxFloats uniform = __builtin_convertvector(bits, PhiloxFloats) * 0x1.0p-24f;
+    __builtin_memcpy(out, &uniform, sizeof(uniform));
+  };
+#pragma GCC unroll 4
+  for (int part = 0; part < kParts; ++part) {
+    to_uniforms(c0[part], u[0] + part * kPhiloxVectorLanes);
+    to_uniforms(c1[part], u[1] + part * kPhiloxVectorLanes);
+    to_uniforms(c2[part], u[2] + part * kPhiloxVectorLanes);
+    to_uniforms(c3[part], u[3] + part * kPhiloxVectorLanes);
   }
 }
 

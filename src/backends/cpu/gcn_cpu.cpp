@@ -79,11 +79,8 @@ CpuGcn::CpuGcn(const Problem& problem)
   int64_t max_width = 0;
   for (size_t l = 1; l < widths_.size(); ++l) max_width = std::max(max_width, widths_[l]);
   inputs_.resize(widths_.size() - 1);
-  z_.resize(widths_.size() - 1);
-  for (int l = 0; l < num_layers(); ++l) {
-    if (l > 0) inputs_[l].assign(checked_element_count(n_, widths_[l], sizeof(float), "activations"), 0.0f);
-    z_[l].assign(static_cast<size_t>(n_ * widths_[l + 1]), 0.0f);
-  }
+  for (int l = 1; l < num_layers(); ++l)
+    inputs_[l].assign(checked_element_count(n_, widths_[l], sizeof(float), "activations"), 0.0f);
   logits_.assign(static_cast<size_t>(n_ * widths_.back()), 0.0f);
   grad_a_.assign(static_cast<size_t>(n_ * max_width), 0.0f);
   grad_b_.assign(static_cast<size_t>(n_ * max_width), 0.0f);
@@ -97,7 +94,6 @@ uint64_t CpuGcn::workspace_bytes() const {
                    bytes_of(adjacency_transposed_.val) + bytes_of(adjacency_transposed_.col) +
                    bytes_of(adjacency_transposed_.row_ptr);
   for (const auto& v : inputs_) total += bytes_of(v);
-  for (const auto& v : z_) total += bytes_of(v);
   return total;
 }
 
@@ -131,7 +127,7 @@ void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, 
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
     const Dropout drop = layer_dropout(l, seed, epoch, training);
     const float* w = params.weights[l].data.data();
-    float* z = z_[l].data();
+    float* z = grad_b_.data();  // Z_l: see grad_b_ in gcn_cpu.hpp
     if (l == 0 && config_.features == FeatureMode::Sparse) {
       // The mask's scales are kept for the backward (forward_backward's), which reads them
       // instead of drawing the mask again.

@@ -54,10 +54,13 @@ class CpuGcn {
   // per row.
   bool dense_adjacency_symmetric_ = false;
   // inputs_[l], l >= 1: D_l = dropout(relu(P_{l-1})) (n x widths[l]); P_{l-1} is aggregated
-  // straight into it and the epilogue runs in place. z_[l]: D_l W_l (n x widths[l+1]).
-  std::vector<std::vector<float>> inputs_, z_;
+  // straight into it and the epilogue runs in place.
+  std::vector<std::vector<float>> inputs_;
   std::vector<float> logits_;
-  // Gradient buffers, each n x max width, used alternately: dP in one, dZ in the other.
+  // Gradient buffers, each n x max width, used alternately: dP in one, dZ in the other. The
+  // forward also computes each Z_l = D_l W_l in grad_b_: Z_l is consumed by the aggregation
+  // right after it and no backward step reads it, so it needs no buffer of its own (on a graph
+  // of 10^6 nodes, hidden 16, 8 classes, that saves 96 MB).
   std::vector<float> grad_a_, grad_b_;
   // X'^T dZ: a gather over X^T when X is small enough to copy, else a scatter into per-thread
   // slices (one of the two is empty).

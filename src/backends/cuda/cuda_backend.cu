@@ -12,7 +12,7 @@
 // aggregation, it aggregates first: logits = (A_S H) W + b instead of A_S (H W) + b. The
 // products are equal; the sparse one then runs at the narrower width, and the backward's
 // A_train^T product too (A_train^T (dlogits W^T) instead of A_train^T dlogits).
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/cuda_module.hpp"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -667,11 +667,9 @@ class CudaBackend final : public Backend {
 }  // namespace
 }  // namespace cuda
 
-std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
-  return std::make_unique<cuda::CudaBackend>(options);
-}
+namespace cuda {
 
-std::string cuda_unavailable_reason() {
+std::string device_unavailable_reason() {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
@@ -688,4 +686,14 @@ std::string cuda_unavailable_reason() {
   return {};
 }
 
+}  // namespace cuda
 }  // namespace gcn
+
+// The module's entry points (backends/cuda/cuda_module.hpp), the only symbols it exports.
+GCNBENCH_CUDA_EXPORT gcn::Backend* gcnbench_cuda_make_backend(const gcn::BackendOptions* options) {
+  return new gcn::cuda::CudaBackend(*options);
+}
+
+GCNBENCH_CUDA_EXPORT void gcnbench_cuda_unavailable_reason(std::string* reason) {
+  *reason = gcn::cuda::device_unavailable_reason();
+}

@@ -1,5 +1,6 @@
 // Backend `cuda`: the whole training run on one GPU (data, parameters, Adam state, metrics), one
-// epoch replayed as one CUDA graph. Plain C++ header: the registry (g++) includes it.
+// epoch replayed as one CUDA graph. The backend itself lives in a module that these functions
+// load on first use (cuda_module.hpp says why). Plain C++ header: the registry includes it.
 #pragma once
 
 #include <memory>
@@ -10,7 +11,8 @@
 namespace gcn {
 
 std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options);
-// Empty when a usable CUDA device is present; otherwise why not (never throws).
+// Empty when the module loads and a usable CUDA device is present; otherwise why not (never
+// throws).
 std::string cuda_unavailable_reason();
 
 }  // namespace gcn

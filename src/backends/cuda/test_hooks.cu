@@ -6,7 +6,7 @@
 #include <limits>
 #include <random>
 
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/cuda_module.hpp"
 #include "backends/cuda/cuda_check.cuh"
 #include "backends/cuda/device_memory.cuh"
 #include "backends/cuda/kernels.cuh"
@@ -69,7 +69,11 @@ Context& context() {
 
 }  // namespace
 
-std::string unavailable_reason() { return cuda_unavailable_reason(); }
+std::string unavailable_reason() {
+  std::string reason;
+  gcnbench_cuda_unavailable_reason(&reason);
+  return reason;
+}
 
 std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const Dropout& value_dropout,
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,

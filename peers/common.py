@@ -331,6 +331,16 @@ class Trainer:
 
 
 def peak_host_bytes():
+    # Linux: VmHWM, the peak of this program's own address space. ru_maxrss also keeps the peak
+    # of the address space before exec, i.e. of the process this one was forked from (gcnbench
+    # bench), which would put a floor under every peer's figure.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(rss if sys.platform == "darwin" else rss * 1024)  # bytes on macOS, KiB on Linux
 

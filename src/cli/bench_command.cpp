@@ -2,6 +2,7 @@
 // interleaved; a table on the terminal and a results directory (docs/benchmarks.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -201,15 +202,24 @@ struct BenchCommand {
     return rows;
   }
 
+  // The preset's adjacency, then every other one a selected peer uses: a table with torch-sparse
+  // in it then also has gcnbench's sparse rows to compare it with.
+  static std::vector<std::string> default_modes(const ModelConfig& config, const std::vector<PeerSpec>& peers) {
+    std::vector<std::string> modes = {to_string(config.adjacency)};
+    for (const auto& peer : peers)
+      if (std::find(modes.begin(), modes.end(), peer.adj) == modes.end()) modes.push_back(peer.adj);
+    return modes;
+  }
+
   void run() {
     if (runs < 1) fail("--runs must be at least 1");
     if (warmup < 0) fail("--warmup must not be negative");
     const std::vector<std::string> model_args = model_words();
     const ModelConfig config = model.resolve();
-    std::vector<std::string> modes = adj.empty() ? std::vector<std::string>{to_string(config.adjacency)} : split_list(adj);
+    const std::vector<PeerSpec> selected_peers = select_peers(peers);  // unknown names fail now
+    std::vector<std::string> modes = adj.empty() ? default_modes(config, selected_peers) : split_list(adj);
     for (const auto& m : modes)
       if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
-    select_peers(peers);  // unknown names fail now, before anything runs
 
     const nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/" + utc_date() + "-" + environment.value("host", "host");
@@ -282,7 +292,7 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--synthetic", command->synthetics,
                   "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
   sub->add_option("--adj", command->adj, "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
-                                         "(default: the preset's)");
+                                         "(default: the preset's, plus any other a selected peer uses)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
   sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")->capture_default_str();
   sub->add_option("--epochs", command->epochs, "Epochs per run (default: the preset's)");

@@ -51,6 +51,8 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
   std::map<std::string, std::string> status;
   for (const auto& row : rows) status[row["label"].get<std::string>()] = row["status"].get<std::string>();
   EXPECT_EQ(status["gcnbench-cpu-ref/cpu/dense"], "ok");
+  // jax-sparse is among the peers, so without --adj gcnbench runs the sparse adjacency too.
+  EXPECT_EQ(status["gcnbench-cpu-ref/cpu/sparse"], "ok");
   if (torch) {
     EXPECT_EQ(status["torch-dense/cpu/dense"], "ok");
   }

@@ -67,21 +67,14 @@ inline void philox_rounds(PhiloxLanes (&c0)[kParts], PhiloxLanes (&c1)[kParts], 
   }
 }
 
-// u[lane][g]: uniform `lane` (0..3) of group groups[g], for g < kPhiloxLanes.
+// u[lane][g]: uniform `lane` (0..3) of group groups[g], for g < kPhiloxLanes. Two counter
+// vectors go through the rounds at a time: their 8 state registers and the temporaries fit the
+// 16 registers of AVX2, where four at a time spilled to the stack (Cora's input-dropout scales:
+// 330 -> 290 us on one Zen 3 core); with AVX-512 the 16 lanes are two vectors anyway.
 inline void dropout_uniforms16(uint64_t seed, uint32_t layer, uint32_t epoch, const uint64_t* groups,
                                float u[4][kPhiloxLanes]) {
-  constexpr int kParts = kPhiloxLanes / kPhiloxVectorLanes;
-  PhiloxLanes c0[kParts], c1[kParts], c2[kParts], c3[kParts];
-#pragma GCC unroll 4
-  for (int part = 0; part < kParts; ++part) {
-    PhiloxLanes g;
-    __builtin_memcpy(&g, groups + part * kPhiloxVectorLanes, sizeof(g));
-    c0[part] = g & 0xFFFFFFFFu;
-    c1[part] = g >> 32;
-    c2[part] = PhiloxLanes{} + epoch;
-    c3[part] = PhiloxLanes{} + layer;
-  }
-  philox_rounds(c0, c1, c2, c3, seed);
+  constexpr int kLockstep = 2;
+  static_assert(kPhiloxLanes % (kLockstep * kPhiloxVectorLanes) == 0);
   // The top 24 bits of each word, through 32-bit integers: without AVX-512 there is no vector
   // conversion from 64-bit integers, and GCC converts lane by lane in general registers.
   const auto to_uniforms = [](const PhiloxLanes& word, float* out) {
@@ -89,12 +82,26 @@ inline void dropout_uniforms16(uint64_t seed, uint32_t layer, uint32_t epoch, co
     const PhiloxFloats uniform = __builtin_convertvector(bits, PhiloxFloats) * 0x1.0p-24f;
     __builtin_memcpy(out, &uniform, sizeof(uniform));
   };
-#pragma GCC unroll 4
-  for (int part = 0; part < kParts; ++part) {
-    to_uniforms(c0[part], u[0] + part * kPhiloxVectorLanes);
-    to_uniforms(c1[part], u[1] + part * kPhiloxVectorLanes);
-    to_uniforms(c2[part], u[2] + part * kPhiloxVectorLanes);
-    to_uniforms(c3[part], u[3] + part * kPhiloxVectorLanes);
+  for (int first = 0; first < kPhiloxLanes; first += kLockstep * kPhiloxVectorLanes) {
+    PhiloxLanes c0[kLockstep], c1[kLockstep], c2[kLockstep], c3[kLockstep];
+#pragma GCC unroll 2
+    for (int part = 0; part < kLockstep; ++part) {
+      PhiloxLanes g;
+      __builtin_memcpy(&g, groups + first + part * kPhiloxVectorLanes, sizeof(g));
+      c0[part] = g & 0xFFFFFFFFu;
+      c1[part] = g >> 32;
+      c2[part] = PhiloxLanes{} + epoch;
+      c3[part] = PhiloxLanes{} + layer;
+    }
+    philox_rounds(c0, c1, c2, c3, seed);
+#pragma GCC unroll 2
+    for (int part = 0; part < kLockstep; ++part) {
+      const int at = first + part * kPhiloxVectorLanes;
+      to_uniforms(c0[part], u[0] + at);
+      to_uniforms(c1[part], u[1] + at);
+      to_uniforms(c2[part], u[2] + at);
+      to_uniforms(c3[part], u[3] + at);
+    }
   }
 }
 

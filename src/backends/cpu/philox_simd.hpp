@@ -14,11 +14,11 @@ namespace gcn::cpu {
 constexpr int kPhiloxLanes = 16;
 
 // Philox counters one per 64-bit lane holding a 32-bit word: the 32x32->64 products of a round
-// are then plain 64-bit lane products of values below 2^32 (vpmuludq / vpmullq), which GCC emits
-// from vector extensions for any target. (Written as loops over 16 lanes of uint32_t, GCC left
-// the rounds scalar: ~700 cycles per 16 groups, the largest cost of Cora's kipf epoch.) The vector
-// is one register wide: 8 lanes with AVX-512, 4 otherwise, where GCC would lower a 64-byte vector
-// through the stack (which made these rounds the largest cost on an AVX2 Zen 3).
+// are then lane products of values below 2^32 (multiply_low_words). (Written as loops over 16
+// lanes of uint32_t, GCC left the rounds scalar: ~700 cycles per 16 groups, the largest cost of
+// Cora's kipf epoch.) The vector is one register wide: 8 lanes with AVX-512, 4 otherwise, where
+// GCC would lower a 64-byte vector through the stack (which made these rounds the largest cost on
+// an AVX2 Zen 3).
 #if defined(__AVX512F__)
 typedef uint64_t PhiloxLanes __attribute__((vector_size(64)));
 #else

@@ -56,8 +56,7 @@ Csr<float> normalized_adjacency(const Csr<float>& adjacency) {
   return out;
 }
 
-Csr<float> row_normalized(const Csr<float>& features) {
-  Csr<float> out = features;
+Csr<float> row_normalized(Csr<float> out) {
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < out.rows; ++i) {
     double sum = 0;

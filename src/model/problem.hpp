@@ -26,6 +26,8 @@ struct Problem {
   std::vector<int64_t> widths() const { return layer_widths(config, num_features, num_classes); }
 };
 
-Problem make_problem(const Dataset& data, const ModelConfig& config);
+// `data` by value: callers that hand over a dataset they no longer need (std::move, or a loader's
+// result) let its buffers be reused or freed early; others keep theirs and pay for a copy.
+Problem make_problem(Dataset data, const ModelConfig& config);
 
 }  // namespace gcn

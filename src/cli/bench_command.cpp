@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
+#include "core/self_path.hpp"
 #include "data/export.hpp"
 #include "model/problem.hpp"
 #include "report/result_dir.hpp"
@@ -35,13 +36,6 @@ std::vector<std::string> split_list(const std::string& text) {
     start = comma + 1;
   }
   return items;
-}
-
-std::string self_executable() {
-  std::error_code ec;
-  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) fail("cannot find this program's path (/proc/self/exe): " + ec.message());
-  return path.string();
 }
 
 // One data source: the words that select it on a child's command line, and its exported problem.
@@ -226,7 +220,7 @@ struct BenchCommand {
     prepare_output_dir(out, force);
     std::cerr << "gcnbench bench: results in " << out << "\n";
 
-    const std::string self = self_executable();
+    const std::string self = self_executable().string();
     std::vector<Source> list = sources();
     std::vector<BenchRow> rows;
     for (size_t i = 0; i < list.size(); ++i) {

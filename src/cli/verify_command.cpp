@@ -2,8 +2,6 @@
 // weights with dropout off; their loss curves must agree within a relative 1e-4 (fp32 sums in
 // different orders over 20 Adam steps stay around 1e-6; a wrong gradient or optimizer step is
 // far above it). Prints PASS/FAIL per backend; exit status 1 when any fails.
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
+#include "core/self_path.hpp"
 #include "data/export.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
@@ -132,8 +131,7 @@ struct VerifyCommand {
     if (!data.dataset.empty()) data_words = {"--dataset", data.dataset};
     if (!data.data_path.empty()) data_words = {"--data", data.data_path};
     if (!data.synthetic.empty()) data_words = {"--synthetic", data.synthetic};
-    char self[4096] = {};
-    if (readlink("/proc/self/exe", self, sizeof self - 1) < 0) fail("cannot find this program's path");
+    const std::string self = self_executable().string();
 
     bool all_passed = true;
     for (const auto& name : names) {

@@ -5,9 +5,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
-#include <limits>
 
 #include "core/error.hpp"
 

@@ -2,7 +2,6 @@
 // binary, and forwards to its two entry points. The module is never closed: backends it made
 // may live until exit, and their code is in it.
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <mutex>
@@ -10,6 +9,7 @@
 #include "backends/cuda/cuda_backend.hpp"
 #include "backends/cuda/cuda_module.hpp"
 #include "core/error.hpp"
+#include "core/self_path.hpp"
 
 namespace gcn {
 namespace {
@@ -21,10 +21,11 @@ struct CudaModule {
 };
 
 std::filesystem::path module_path() {
-  std::error_code error;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return kCudaModuleFile;  // then the loader's own search path
-  return self.parent_path() / kCudaModuleFile;
+  try {
+    return self_executable().parent_path() / kCudaModuleFile;
+  } catch (const Error&) {
+    return kCudaModuleFile;  // then the dynamic loader's own search path
+  }
 }
 
 const CudaModule& cuda_module() {

@@ -189,7 +189,10 @@ def parse_seeds(text):
     return seeds
 
 
-def make_parser(description, variants=None):
+REGULARIZERS = ("torch-l2", "mlx-gcn-l2norm")
+
+
+def make_parser(description, variants=None, regularizers=False):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--problem", required=True, metavar="DIR", help="directory written by `gcnbench export`")
     p.add_argument("--device", choices=("cpu", "cuda", "mps"), default="cpu")
@@ -199,6 +202,10 @@ def make_parser(description, variants=None):
     p.add_argument("--epochs", type=int, default=None, metavar="E", help="override the exported config")
     p.add_argument("--sync-every-epoch", action="store_true",
                    help="read the metrics back and time every epoch; default: read them once per run")
+    p.add_argument("--timing", choices=("per-epoch", "per-run", "dispatch"), default=None,
+                   help="per-epoch (= --sync-every-epoch), per-run (the default), or dispatch: each epoch's host "
+                        "issue time, the metrics read back after the clock stops (the MLX-vs-CUDA benchmark's "
+                        "timing)")
     p.add_argument("--init-weights", metavar="FILE", default=None,
                    help="gcnbench-parameters-1 JSON: every run starts from these parameters")
     p.add_argument("--dropout", type=float, default=None, metavar="P", help="override the exported config")
@@ -208,6 +215,11 @@ def make_parser(description, variants=None):
     if variants:
         p.add_argument("--variant", choices=variants, default=None,
                        help="adjacency and feature format (default: the exported config's)")
+    if regularizers:
+        p.add_argument("--regularizer", choices=REGULARIZERS, default="torch-l2",
+                       help="torch-l2: weight_decay * p added to the gradient (torch.optim.Adam; the default); "
+                            "mlx-gcn-l2norm: weight_decay * sqrt(sum of squares of every parameter) added to the "
+                            "loss, as the MLX-vs-CUDA benchmark's MLX model did (its main.py since 9c25a23)")
     return p
 
 
@@ -222,6 +234,13 @@ def parse_args(parser, argv=None):
         parser.error("--dropout must be in [0, 1)")
     if args.threads is not None and args.threads < 1:
         parser.error("--threads must be at least 1")
+    if args.sync_every_epoch:
+        if args.timing not in (None, "per-epoch"):
+            parser.error(f"--sync-every-epoch is --timing per-epoch; it contradicts --timing {args.timing}")
+        args.timing = "per-epoch"
+    if args.timing is None:
+        args.timing = "per-run"
+    args.sync_every_epoch = args.timing == "per-epoch"
     return args
 
 
@@ -232,6 +251,7 @@ def effective_config(problem, args):
         config["epochs"] = args.epochs
     if args.dropout is not None:
         config["dropout"] = args.dropout
+    config["regularizer"] = getattr(args, "regularizer", "torch-l2")
     variant = getattr(args, "variant", None)
     if variant is not None:
         config["adjacency"] = config["features"] = variant
@@ -255,6 +275,18 @@ def glorot_parameters(widths, bias, seed):
         w = rng.uniform(-a, a, size=(fan_in, fan_out)).astype(np.float32)
         params.append((w, np.zeros(fan_out, dtype=np.float32) if bias else None))
     return params
+
+
+def l2norm_regularizer_weight(config):
+    """The weight of the mlx-gcn-l2norm term (0 under torch-l2), and the weight decay Adam adds
+    to the gradient instead (0 under mlx-gcn-l2norm): exactly one of the two is used."""
+    wd = float(config["weight_decay"])
+    if config.get("regularizer", "torch-l2") == "mlx-gcn-l2norm":
+        if config["weight_decay_first_layer_only"]:
+            raise PeerError("--regularizer mlx-gcn-l2norm covers every parameter; the config decays layer 0 only "
+                            "(use --weight-decay-all-layers, as the mlx-gcn preset does)")
+        return wd, 0.0
+    return 0.0, wd
 
 
 def load_parameters(path, widths, bias):
@@ -302,6 +334,7 @@ class Trainer:
     blas = None
     adj = "dense"          # what this trainer really uses, for the summary
     features = "dense"
+    timing = "per-run"     # set by run_peer: "dispatch" asks train_epoch to evaluate as mlx-GCN did
 
     def reset(self, params, seed):
         """Load parameters (list of (W, b or None) numpy arrays), zero the Adam state, seed dropout."""
@@ -384,7 +417,9 @@ def run_peer(trainer, problem, config, args, init_params=None):
     epochs = int(config["epochs"])
     widths = problem.widths()
     bias = bool(config["bias"])
-    sync = args.sync_every_epoch
+    timing = args.timing
+    per_epoch = timing in ("per-epoch", "dispatch")  # each epoch timed alone
+    trainer.timing = timing
 
     def initial(seed):
         return init_params if init_params is not None else glorot_parameters(widths, bias, seed)
@@ -405,13 +440,22 @@ def run_peer(trainer, problem, config, args, init_params=None):
         epoch_ms = []
         metrics = []
         run_start = time.perf_counter()
-        if sync:
+        if timing == "per-epoch":
             for e in range(epochs):
                 t0 = time.perf_counter()
                 handle = trainer.train_epoch(e)
                 metrics.extend(trainer.metrics_to_host([handle]))
                 trainer.synchronize()
                 epoch_ms.append((time.perf_counter() - t0) * 1e3)
+        elif timing == "dispatch":
+            # As TristanBilot/mlx-GCN timed it: the clock stops once the epoch is issued; the
+            # read-back that waits for the device (its early-stopping comparison) comes after.
+            for e in range(epochs):
+                t0 = time.perf_counter()
+                handle = trainer.train_epoch(e)
+                epoch_ms.append((time.perf_counter() - t0) * 1e3)
+                metrics.extend(trainer.metrics_to_host([handle]))
+                trainer.synchronize()
         else:
             handles = [trainer.train_epoch(e) for e in range(epochs)]
             metrics = trainer.metrics_to_host(handles)  # the one read-back, inside the timing
@@ -422,7 +466,7 @@ def run_peer(trainer, problem, config, args, init_params=None):
             if not math.isfinite(train_loss):
                 raise PeerError(f"training diverged: train loss {train_loss} at epoch {e} of seed {seed}")
             emit({"event": "epoch", "seed": seed, "epoch": e, "train_loss": train_loss, "train_acc": train_acc,
-                  "val_loss": val_loss, "val_acc": val_acc, "epoch_ms": epoch_ms[e] if sync else None})
+                  "val_loss": val_loss, "val_acc": val_acc, "epoch_ms": epoch_ms[e] if per_epoch else None})
         test_loss, test_acc = trainer.evaluate_test()
         run = {"event": "run", "seed": seed, "epochs": epochs, "total_ms": total_ms,
                "epoch_ms_mean": total_ms / epochs, "epoch_ms": epoch_ms, "test_loss": test_loss,
@@ -432,7 +476,7 @@ def run_peer(trainer, problem, config, args, init_params=None):
         runs.append(run)
 
     # Per-epoch samples when each epoch was timed alone, otherwise one sample (run mean) per run.
-    samples = [ms for r in runs for ms in r["epoch_ms"]] if sync else [r["epoch_ms_mean"] for r in runs]
+    samples = [ms for r in runs for ms in r["epoch_ms"]] if per_epoch else [r["epoch_ms_mean"] for r in runs]
     acc_mean, acc_std, _ = _stats([r["test_acc"] for r in runs])
     loss_mean, _, _ = _stats([r["test_loss"] for r in runs])
     ms_mean, ms_std, ms_median = _stats(samples)
@@ -440,7 +484,9 @@ def run_peer(trainer, problem, config, args, init_params=None):
           "framework": trainer.framework, "framework_version": trainer.framework_version,
           "device": trainer.device, "device_name": trainer.device_name, "threads": trainer.threads,
           "blas": trainer.blas, "python": sys.executable, "dataset": problem.dataset, "adj": trainer.adj,
-          "features": trainer.features, "preset": config["preset"], "epochs": epochs, "seeds": list(args.seeds),
+          "features": trainer.features, "preset": config["preset"], "epochs": epochs, "layers": int(config["layers"]),
+          "timing": timing, "config": {k: config[k] for k in CONFIG_FIELDS + ("regularizer",)},
+          "seeds": list(args.seeds),
           "test_acc_mean": acc_mean, "test_acc_std": acc_std, "test_loss_mean": loss_mean,
           "epoch_ms_mean": ms_mean, "epoch_ms_std": ms_std, "epoch_ms_median": ms_median})
     return runs

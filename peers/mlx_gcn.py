@@ -6,7 +6,10 @@
 --variant sparse (name "mlx-sparse"): A_hat and features as COO, products by gather + scatter-add.
 
 Adam is written out with torch.optim.Adam's semantics (mlx.optimizers.Adam differs: no L2 term,
-and older versions have no bias correction), so all peers optimize the same way.
+and no bias correction unless asked), so all peers optimize the same way. --regularizer
+mlx-gcn-l2norm instead adds weight_decay * sqrt(sum of squares of every parameter) to the loss,
+as the MLX-vs-CUDA benchmark's MLX model did (TristanBilot/mlx-GCN main.py since 9c25a23);
+train_loss is still reported as the cross-entropy alone.
 MLX evaluates lazily: every epoch's parameters and metrics are evaluated (asynchronously when
 mx.async_eval exists and the run is not synced per epoch), as mlx-GCN's loop does with mx.eval.
 
@@ -51,6 +54,8 @@ class MlxGcn(common.Trainer):
         self.adj = config["adjacency"]
         self.features = config["features"]
         self.implementation = "mlx" if self.adj == "dense" else "mlx-sparse"
+        if config.get("regularizer") == "mlx-gcn-l2norm":
+            self.implementation += "-l2norm"
         self.framework = "mlx"
         self.framework_version = getattr(mx, "__version__", "?")
         self.device = device_name
@@ -59,7 +64,7 @@ class MlxGcn(common.Trainer):
         self.blas = "accelerate" if sys.platform == "darwin" and device_name == "cpu" else "mlx"
         self.n = problem.num_nodes
         self.p = float(config["dropout"])
-        wd = float(config["weight_decay"])
+        self.l2norm_weight, wd = common.l2norm_regularizer_weight(config)
         layers = len(problem.widths()) - 1
         self.wd = [wd if (l == 0 or not config["weight_decay_first_layer_only"]) else 0.0 for l in range(layers)]
 
@@ -157,16 +162,25 @@ class MlxGcn(common.Trainer):
         def loss_fn(params):
             logits = self.forward(params, True)
             loss, _ = self._loss_acc(logits[self.idx["train"]], self.y["train"])
-            return loss, logits
+            objective = loss
+            if self.l2norm_weight:
+                squares = sum(mx.sum(p * p) for layer in params for p in layer.values())
+                objective = loss + self.l2norm_weight * mx.sqrt(squares)
+            return objective, loss, logits
 
-        (loss, logits), grads = mx.value_and_grad(loss_fn)(self.params)
+        (_, loss, logits), grads = mx.value_and_grad(loss_fn)(self.params)
         self._adam(grads)
         _, train_acc = self._loss_acc(logits[self.idx["train"]], self.y["train"])
         val_logits = logits if self.config["val_from_train_forward"] else self.forward(self.params, False)
         val_loss, val_acc = self._loss_acc(val_logits[self.idx["val"]], self.y["val"])
         metrics = mx.stack([loss, train_acc, val_loss, val_acc])
-        # Evaluate now so the lazy graph never spans epochs; asynchronously unless synced.
-        (self.async_eval or mx.eval)(self.params, self.m, self.v, metrics)
+        if self.timing == "dispatch":
+            # mlx-GCN's loop: mx.eval(parameters, optimizer state) inside the timing, the
+            # validation metrics left lazy until after it.
+            mx.eval(self.params, self.m, self.v)
+        else:
+            # Evaluate now so the lazy graph never spans epochs; asynchronously unless synced.
+            (self.async_eval or mx.eval)(self.params, self.m, self.v, metrics)
         return metrics
 
     def metrics_to_host(self, handles):
@@ -194,11 +208,13 @@ class MlxGcn(common.Trainer):
 
 
 def main():
-    parser = common.make_parser(__doc__.split("\n\n")[0], variants=("dense", "sparse"))
+    parser = common.make_parser(__doc__.split("\n\n")[0], variants=("dense", "sparse"), regularizers=True)
     args = common.parse_args(parser)
     if args.variant is None:
         args.variant = "dense"  # "mlx" is the dense model (MLX has no sparse matmul), whatever the preset
     name = "mlx-sparse" if (args.adj or args.variant) == "sparse" else "mlx"
+    if args.regularizer == "mlx-gcn-l2norm":
+        name += "-l2norm"
     mx = import_mlx(name)
     if args.device == "cpu":
         mx.set_default_device(mx.cpu)

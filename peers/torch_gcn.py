@@ -69,8 +69,9 @@ def synchronize(torch, device):
 
 def adam_groups(params, config):
     """torch.optim.Adam parameter groups: L2 weight decay on every parameter, or only on layer 0's
-    weight and bias (Kipf) when weight_decay_first_layer_only."""
-    wd = float(config["weight_decay"])
+    weight and bias (Kipf) when weight_decay_first_layer_only; none under mlx-gcn-l2norm, whose
+    term is in the loss instead."""
+    _, wd = common.l2norm_regularizer_weight(config)
     if not config["weight_decay_first_layer_only"]:
         return [{"params": [p for layer in params for p in layer if p is not None], "weight_decay": wd}]
     groups = []
@@ -92,11 +93,14 @@ class TorchGcn(common.Trainer):
         self.adj = config["adjacency"]
         self.features = config["features"]
         self.implementation = "torch-" + self.adj
+        if config["regularizer"] == "mlx-gcn-l2norm":
+            self.implementation += "-l2norm"
         describe_torch(self, torch, device)
         self.sparse_format = sparse_format
         self.spmm_mode = spmm
         self.layers = int(config["layers"])
         self.p = float(config["dropout"])
+        self.l2norm_weight, _ = common.l2norm_regularizer_weight(config)
 
         # Upload once; never timed.
         self.A = self._matrix(problem.adj, self.adj == "sparse")
@@ -190,8 +194,14 @@ class TorchGcn(common.Trainer):
         logits = self.forward(True)
         train_logits = logits[self.idx["train"]]
         loss = self.F.cross_entropy(train_logits, self.y["train"])
+        objective = loss
+        if self.l2norm_weight:
+            # mlx-gcn-l2norm: the loss gains weight_decay * ||all parameters||_2 (train_loss stays
+            # the cross-entropy, as in every other row).
+            squares = sum((p * p).sum() for layer in self.params for p in layer if p is not None)
+            objective = loss + self.l2norm_weight * torch.sqrt(squares)
         self.opt.zero_grad(set_to_none=True)
-        loss.backward()
+        objective.backward()
         self.opt.step()
         with torch.no_grad():
             train_acc = (train_logits.argmax(dim=1) == self.y["train"]).float().mean()
@@ -252,13 +262,13 @@ _SpmmPretransposed = None
 
 
 def main():
-    parser = common.make_parser(__doc__.split("\n\n")[0], variants=("dense", "sparse"))
+    parser = common.make_parser(__doc__.split("\n\n")[0], variants=("dense", "sparse"), regularizers=True)
     parser.add_argument("--sparse-format", choices=("coo", "csr"), default="coo",
                         help="torch sparse layout for --variant sparse (csr needs torch >= 2 on most builds)")
     parser.add_argument("--spmm", choices=("autograd", "transpose"), default="autograd",
                         help="backward of sparse products: torch's own, or a precomputed transpose")
     args = common.parse_args(parser)
-    name = "torch-" + (args.adj or args.variant or "dense")
+    name = "torch-" + (args.adj or args.variant or "dense") + ("-l2norm" if args.regularizer == "mlx-gcn-l2norm" else "")
     torch = import_torch(name)
     global _SpmmPretransposed
     _SpmmPretransposed = _make_spmm_function(torch)

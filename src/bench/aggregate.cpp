@@ -16,6 +16,11 @@ nlohmann::json summary_field(const RowOutcome& outcome, const char* key) {
 
 bool measured(const nlohmann::json& row) { return row.value("status", "") == "ok"; }
 
+// Dispatch time is not what the baseline's time measured: such rows get no speedup.
+bool comparable(const nlohmann::json& row) {
+  return measured(row) && !(row.contains("timing") && row["timing"] == "dispatch");
+}
+
 double mean_ms(const nlohmann::json& row) { return row["epoch_ms"]["mean"].get<double>(); }
 
 }  // namespace
@@ -38,7 +43,8 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
                         {"host", context.environment.value("host", "")},
                         {"environment", context.environment}};
   if (outcome.status == "failed") row["stderr_tail"] = outcome.stderr_tail;
-  for (const char* key : {"framework", "framework_version", "device_name", "features", "threads", "blas"})
+  for (const char* key : {"framework", "framework_version", "device_name", "features", "threads", "blas", "layers",
+                          "config"})
     row[key] = summary_field(outcome, key);
 
   std::vector<double> samples, accuracies, losses;
@@ -70,11 +76,17 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
     for (const char* key : {"timing", "epoch_ms", "test_acc_mean", "test_acc_std", "test_loss_mean",
                             "peak_host_bytes", "peak_device_bytes", "speedup", "baseline"})
       row[key] = nullptr;
+    if (!r.timing.empty()) row["timing"] = r.timing;
     return row;
   }
   const SampleStats t = compute_stats(samples);
   const SampleStats acc = compute_stats(accuracies);
-  row["timing"] = per_epoch ? "per-epoch" : "per-run";
+  // What the child says it measured; older children (and peers) say nothing: then by the samples.
+  const nlohmann::json timing = summary_field(outcome, "timing");
+  row["timing"] = timing.is_string() ? timing.get<std::string>()
+                 : !r.timing.empty() ? r.timing
+                 : per_epoch         ? "per-epoch"
+                                     : "per-run";
   row["epoch_ms"] = {{"samples", t.count}, {"mean", t.mean},     {"std", t.stddev},
                      {"median", t.median}, {"min", t.min},       {"max", t.max},
                      {"ci95_low", t.ci95_low}, {"ci95_high", t.ci95_high}};
@@ -95,19 +107,19 @@ std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string&
     host = baseline.substr(at + 1);
   }
   const auto matches = [&](const nlohmann::json& row) {
-    return measured(row) && row.value("label", "").starts_with(label_prefix) &&
+    return comparable(row) && row.value("label", "").starts_with(label_prefix) &&
            (host.empty() || row.value("host", "") == host);
   };
   std::string warning;
   std::map<std::string, const nlohmann::json*> chosen;  // dataset -> baseline row
   for (const auto& row : rows) {
-    if (!measured(row)) continue;
+    if (!comparable(row)) continue;
     const std::string dataset = row.value("dataset", "");
     if (chosen.count(dataset)) continue;
     const nlohmann::json* pick = nullptr;
     for (const auto& candidate : rows) {
       if (candidate.value("dataset", "") != dataset) continue;
-      if (baseline.empty() ? measured(candidate) && candidate.value("label", "").starts_with("torch-dense/cpu/")
+      if (baseline.empty() ? comparable(candidate) && candidate.value("label", "").starts_with("torch-dense/cpu/")
                            : matches(candidate)) {
         pick = &candidate;
         break;
@@ -116,7 +128,7 @@ std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string&
     if (!pick) {
       if (!baseline.empty()) warning = "--baseline " + baseline + ": no measured row matches on " + dataset + "; using the first row";
       for (const auto& candidate : rows)
-        if (measured(candidate) && candidate.value("dataset", "") == dataset) {
+        if (comparable(candidate) && candidate.value("dataset", "") == dataset) {
           pick = &candidate;
           break;
         }
@@ -130,7 +142,7 @@ std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string&
     base[dataset] = {mean_ms(*row), tag};
   }
   for (auto& row : rows) {
-    if (!measured(row)) continue;
+    if (!comparable(row) || !base.count(row.value("dataset", ""))) continue;
     const auto& [ms, tag] = base[row.value("dataset", "")];
     row["speedup"] = ms / mean_ms(row);
     row["baseline"] = tag;
@@ -141,11 +153,11 @@ std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string&
 void sort_rows(std::vector<nlohmann::json>& rows) {
   const auto rank = [](const nlohmann::json& row) {
     const std::string status = row.value("status", "");
-    return status == "ok" ? 0 : status == "failed" ? 1 : 2;
+    return status == "ok" ? 0 : status == "reference" ? 1 : status == "failed" ? 2 : 3;
   };
   std::stable_sort(rows.begin(), rows.end(), [&](const nlohmann::json& a, const nlohmann::json& b) {
     if (rank(a) != rank(b)) return rank(a) < rank(b);
-    if (rank(a) == 0) {
+    if (rank(a) <= 1) {
       if (a.value("dataset", "") != b.value("dataset", "")) return a.value("dataset", "") < b.value("dataset", "");
       return mean_ms(a) < mean_ms(b);
     }

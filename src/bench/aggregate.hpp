@@ -21,12 +21,13 @@ struct RowContext {
 nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& context);
 
 // Sets "speedup" (baseline mean epoch time / this row's) and "baseline" (its label) on every
-// measured row, per dataset. `baseline` selects the row by label prefix ("torch-dense/cpu"),
+// measured row, per dataset, except rows timed by dispatch (they measure something else). `baseline` selects the row by label prefix ("torch-dense/cpu"),
 // optionally "@host"; empty: the PyTorch CPU dense row when there is one, else the first
 // measured row. Returns a warning when the requested baseline is not among the rows.
 std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline);
 
-// Measured rows first, fastest first; then failed, then skipped (stable otherwise).
+// Measured rows first, fastest first; then published reference rows (fastest first), failed,
+// skipped (stable otherwise).
 void sort_rows(std::vector<nlohmann::json>& rows);
 
 }  // namespace gcn

@@ -17,13 +17,20 @@ const std::vector<PeerSpec>& peer_catalog() {
       {"jax-dense", "jax_gcn.py", {"--variant", "dense"}, "jax", "dense", {"cpu", "cuda"}},
       {"jax-sparse", "jax_gcn.py", {"--variant", "sparse"}, "jax", "sparse", {"cpu", "cuda"}},
       {"mlx", "mlx_gcn.py", {}, "mlx.core", "dense", {"cpu", "cuda", "mps"}},
+      // The MLX-vs-CUDA benchmark's own MLX regularizer, to reproduce its MLX row.
+      {"mlx-l2norm", "mlx_gcn.py", {"--regularizer", "mlx-gcn-l2norm"}, "mlx.core", "dense", {"cpu", "cuda", "mps"}, false},
   };
   return peers;
 }
 
 std::vector<PeerSpec> select_peers(const std::string& list) {
   if (list.empty() || list == "none") return {};
-  if (list == "all") return peer_catalog();
+  if (list == "all") {
+    std::vector<PeerSpec> grouped;
+    for (const auto& peer : peer_catalog())
+      if (peer.in_groups) grouped.push_back(peer);
+    return grouped;
+  }
   std::vector<PeerSpec> chosen;
   size_t start = 0;
   while (start <= list.size()) {
@@ -31,7 +38,7 @@ std::vector<PeerSpec> select_peers(const std::string& list) {
     const std::string word = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     bool matched = false;
     for (const auto& peer : peer_catalog()) {
-      if (peer.name == word || peer.name.starts_with(word + "-")) {
+      if (peer.name == word || (peer.in_groups && peer.name.starts_with(word + "-"))) {
         matched = true;
         bool already = false;
         for (const auto& c : chosen) already |= c.name == peer.name;

@@ -15,12 +15,15 @@ struct PeerSpec {
   std::string module;                // what the interpreter must import: "torch", "jax"...
   std::string adj;                   // "dense" or "sparse"
   std::vector<std::string> devices;  // devices the script supports
+  // Chosen by "all" and by its group's prefix ("mlx"); false: only by its own name (variants
+  // that reproduce another benchmark's quirks, not part of the default table).
+  bool in_groups = true;
 };
 
 const std::vector<PeerSpec>& peer_catalog();
 
-// "all" -> every peer, "none" or "" -> none; otherwise comma-separated names or group prefixes
-// ("torch" = torch-dense and torch-sparse). Throws gcn::Error naming the known peers on a typo.
+// "all" -> every peer in the groups, "none" or "" -> none; otherwise comma-separated names or
+// group prefixes ("torch" = torch-dense and torch-sparse). Throws gcn::Error naming the known peers on a typo.
 std::vector<PeerSpec> select_peers(const std::string& list);
 
 // peers/ of the source tree ($GCNBENCH_PEERS overrides it).

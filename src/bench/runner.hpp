@@ -19,6 +19,7 @@ struct BenchRow {
   std::string adj;             // "dense", "sparse"
   std::string dataset;
   std::string python;          // the interpreter (peers only)
+  std::string timing;          // "per-epoch", "per-run" or "dispatch" (model/trainer.hpp's Timing)
   std::string skipped_reason;  // set before running: the row is listed as skipped
   std::function<std::vector<std::string>(uint64_t seed)> command;  // argv of one run
 };

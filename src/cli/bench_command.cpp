@@ -11,6 +11,7 @@
 #include "bench/aggregate.hpp"
 #include "bench/environment.hpp"
 #include "bench/peers.hpp"
+#include "bench/published.hpp"
 #include "bench/python.hpp"
 #include "bench/runner.hpp"
 #include "cli/commands.hpp"
@@ -49,7 +50,7 @@ struct Source {
 struct BenchCommand {
   std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
   std::vector<std::string> datasets, data_paths, synthetics;
-  std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir();
+  std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir(), timing_list, reference;
   int runs = 5, epochs = 0, warmup = 5, threads = 0;
   double timeout_s = 600;
   bool force = false, per_run_timing = false;
@@ -73,6 +74,38 @@ struct BenchCommand {
       fail("bench: " + std::string(e.what()) + " (model flags are those of `gcnbench train --help`)");
     }
     return model.explicit_arguments();
+  }
+
+  // --timing as a list: per-epoch (the default) and per-run time every row; dispatch adds rows
+  // for the implementations the MLX-vs-CUDA benchmark timed that way (gcnbench cuda, the torch
+  // and MLX peers on a GPU), always beside synchronized rows to read them against.
+  std::vector<std::string> timings() const {
+    std::vector<std::string> list = split_list(timing_list);
+    if (per_run_timing) list.push_back("per-run");
+    for (const auto& t : list)
+      if (t != "per-epoch" && t != "per-run" && t != "dispatch")
+        fail("--timing: '" + t + "' is none of per-epoch, per-run, dispatch");
+    const auto has = [&](const char* t) { return std::find(list.begin(), list.end(), t) != list.end(); };
+    std::vector<std::string> out;
+    if (has("per-epoch") || !has("per-run")) out.push_back("per-epoch");
+    if (has("per-run")) out.push_back("per-run");
+    if (has("dispatch")) out.push_back("dispatch");
+    return out;
+  }
+
+  // The label's suffix for a timing: none for the first synchronized timing of the list.
+  static std::string timing_suffix(const std::string& timing, const std::vector<std::string>& all) {
+    return timing == all.front() ? "" : "/" + timing;
+  }
+
+  static void add_timing_args(const std::string& timing, std::vector<std::string>& argv) {
+    if (timing == "per-epoch") argv.push_back("--sync-every-epoch");
+    if (timing == "dispatch") argv.insert(argv.end(), {"--timing", "dispatch"});
+  }
+
+  static bool times_dispatch(const std::string& implementation, const std::string& device) {
+    if (device == "cpu") return false;  // a CPU epoch is done when its issuing is: nothing to show
+    return implementation == "gcnbench-cuda" || implementation.starts_with("torch-") || implementation.starts_with("mlx");
   }
 
   std::vector<Source> sources() const {
@@ -124,27 +157,30 @@ struct BenchCommand {
                                              : "no such backend in this build (see `gcnbench backends`)";
       for (const auto& u : unavailable)
         if (u.starts_with(name + ": ")) reason = u.substr(name.size() + 2);
-      for (const auto& mode : modes) {
-        BenchRow row;
-        row.implementation = "gcnbench-" + name;
-        row.device = name == "cuda" ? "cuda" : "cpu";
-        row.adj = mode;
-        row.label = row.implementation + "/" + row.device + "/" + mode;
-        row.dataset = source.dataset;
-        row.skipped_reason = reason;
-        std::vector<std::string> base = {self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
-        if (!per_run_timing) base.push_back("--sync-every-epoch");
-        if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
-        base.insert(base.end(), source.words.begin(), source.words.end());
-        base.insert(base.end(), model_args.begin(), model_args.end());
-        base.insert(base.end(), {"--adj", mode});
-        row.command = [base](uint64_t seed) {
-          auto argv = base;
-          argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
-          return argv;
-        };
-        rows.push_back(std::move(row));
-      }
+      for (const auto& timing : timings())
+        for (const auto& mode : modes) {
+          BenchRow row;
+          row.implementation = "gcnbench-" + name;
+          row.device = name == "cuda" ? "cuda" : "cpu";
+          if (timing == "dispatch" && !times_dispatch(row.implementation, row.device)) continue;
+          row.adj = mode;
+          row.timing = timing;
+          row.label = row.implementation + "/" + row.device + "/" + mode + timing_suffix(timing, timings());
+          row.dataset = source.dataset;
+          row.skipped_reason = reason;
+          std::vector<std::string> base = {self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
+          add_timing_args(timing, base);
+          if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
+          base.insert(base.end(), source.words.begin(), source.words.end());
+          base.insert(base.end(), model_args.begin(), model_args.end());
+          base.insert(base.end(), {"--adj", mode});
+          row.command = [base](uint64_t seed) {
+            auto argv = base;
+            argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
+            return argv;
+          };
+          rows.push_back(std::move(row));
+        }
     }
     return rows;
   }
@@ -167,31 +203,34 @@ struct BenchCommand {
           interpreter_reason += "; GCNBENCH_PYTHON picks another)";
         }
       }
-      for (const auto& device : split_list(peer_devices)) {
-        bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row
-        for (const auto& d : peer.devices) supported |= d == device;
-        if (!supported) continue;
-        BenchRow row;
-        row.implementation = peer.name;
-        row.device = device;
-        row.adj = peer.adj;
-        row.label = peer.name + "/" + device + "/" + peer.adj;
-        row.dataset = source.dataset;
-        row.python = python.value_or("");
-        row.skipped_reason = !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
-        std::vector<std::string> base = {row.python, script};
-        base.insert(base.end(), peer.args.begin(), peer.args.end());
-        base.insert(base.end(), {"--problem", source.problem_dir, "--device", device, "--warmup", std::to_string(warmup),
-                                 "--epochs", std::to_string(resolved_epochs)});
-        if (!per_run_timing) base.push_back("--sync-every-epoch");
-        if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
-        row.command = [base](uint64_t seed) {
-          auto argv = base;
-          argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
-          return argv;
-        };
-        rows.push_back(std::move(row));
-      }
+      for (const auto& timing : timings())
+        for (const auto& device : split_list(peer_devices)) {
+          bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row
+          for (const auto& d : peer.devices) supported |= d == device;
+          if (!supported) continue;
+          if (timing == "dispatch" && !times_dispatch(peer.name, device)) continue;
+          BenchRow row;
+          row.implementation = peer.name;
+          row.device = device;
+          row.adj = peer.adj;
+          row.timing = timing;
+          row.label = peer.name + "/" + device + "/" + peer.adj + timing_suffix(timing, timings());
+          row.dataset = source.dataset;
+          row.python = python.value_or("");
+          row.skipped_reason = !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
+          std::vector<std::string> base = {row.python, script};
+          base.insert(base.end(), peer.args.begin(), peer.args.end());
+          base.insert(base.end(), {"--problem", source.problem_dir, "--device", device, "--warmup",
+                                   std::to_string(warmup), "--epochs", std::to_string(resolved_epochs)});
+          add_timing_args(timing, base);
+          if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
+          row.command = [base](uint64_t seed) {
+            auto argv = base;
+            argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
+            return argv;
+          };
+          rows.push_back(std::move(row));
+        }
     }
     return rows;
   }
@@ -211,6 +250,8 @@ struct BenchCommand {
     const std::vector<std::string> model_args = model_words();
     const ModelConfig config = model.resolve();
     const std::vector<PeerSpec> selected_peers = select_peers(peers);  // unknown names fail now
+    if (!reference.empty()) published_rows(reference, "");             // so does an unknown --reference
+    timings();                                                        // and an unknown --timing word
     std::vector<std::string> modes = adj.empty() ? default_modes(config, selected_peers) : split_list(adj);
     for (const auto& m : modes)
       if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
@@ -250,6 +291,9 @@ struct BenchCommand {
       std::cerr << "gcnbench bench: warning: " << warning << "\n";
       text.notes.push_back(warning);
     }
+    for (const auto& source : list)
+      if (!reference.empty())
+        for (auto& row : published_rows(reference, source.dataset)) results.push_back(std::move(row));
     sort_rows(results);
     std::string names;
     for (const auto& s : list) names += (names.empty() ? "" : ", ") + s.dataset;
@@ -276,7 +320,8 @@ void add_bench_command(CLI::App& app) {
   sub->footer("Other model flags of `gcnbench train` (--hidden, --dropout, --lr ...) are passed on to every run.");
   sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all")->capture_default_str();
   sub->add_option("--peers", command->peers,
-                  "Peers: comma list of torch-dense, torch-sparse, pyg, jax-dense, jax-sparse, mlx (torch, jax: both "
+                  "Peers: comma list of torch-dense, torch-sparse, pyg, jax-dense, jax-sparse, mlx, mlx-l2norm (the "
+                  "MLX-vs-CUDA benchmark's MLX regularizer; only by name) (torch, jax: both "
                   "variants), all or none")
       ->capture_default_str();
   sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
@@ -294,7 +339,14 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)");
   sub->add_flag("--per-run-timing", command->per_run_timing,
-                "Time whole runs instead of synchronizing after every epoch (GPU throughput)");
+                "Time whole runs instead of synchronizing after every epoch (GPU throughput): --timing per-run");
+  sub->add_option("--timing", command->timing_list,
+                  "Comma list: per-epoch (default: each epoch synchronized), per-run (the loop, one read-back), "
+                  "dispatch (adds rows for gcnbench cuda and the torch/MLX peers on a GPU timed as the MLX-vs-CUDA "
+                  "benchmark did: host issue time, no synchronize)");
+  sub->add_option("--reference", command->reference,
+                  "Add a published benchmark's figures as rows marked \"published, not measured here\": mlx-gcn "
+                  "(the MLX-vs-CUDA benchmark's Cora epoch times, M1 Pro to V100)");
   sub->add_option("--baseline", command->baseline,
                   "Row for the speedups, by label prefix, e.g. torch-dense/cpu (default: it, else the first row)");
   sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")->capture_default_str();

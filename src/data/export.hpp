@@ -14,9 +14,6 @@
 
 namespace gcn {
 
-// Every ModelConfig field under its C++ name; enums as "sparse"/"dense".
-nlohmann::json config_to_json(const ModelConfig& config);
-
 // Writes into `dir.tmp-<pid>` and renames it to `dir`, so readers never see a half-written
 // export. An existing `dir` is replaced only if it is a previous export (holds problem.json);
 // anything else there is an error. Throws gcn::Error naming the path on any I/O failure.

@@ -28,11 +28,27 @@ Parameters<float> initial_parameters(const Problem& problem, const TrainOptions&
 
 }  // namespace
 
+const char* to_string(Timing timing) {
+  switch (timing) {
+    case Timing::PerEpoch: return "per-epoch";
+    case Timing::PerRun: return "per-run";
+    case Timing::Dispatch: return "dispatch";
+    case Timing::Auto: break;
+  }
+  return "auto";
+}
+
+Timing resolve_timing(Timing requested, const Backend& backend) {
+  if (requested != Timing::Auto) return requested;
+  return backend.info().asynchronous ? Timing::PerRun : Timing::PerEpoch;
+}
+
 std::vector<RunResult> train(Backend& backend, const Problem& problem, const TrainOptions& options,
                              const EpochCallback& on_epoch, const RunCallback& on_run) {
   const int epochs = problem.config.epochs;
   if (epochs < 1) fail("--epochs must be at least 1");
-  const bool per_epoch_sync = options.sync_every_epoch || !backend.info().asynchronous;
+  const Timing timing = resolve_timing(options.timing, backend);
+  const bool per_epoch_sync = timing != Timing::PerRun;
 
   if (options.warmup_epochs > 0 && !options.seeds.empty()) {
     const uint64_t warmup_seed = options.seeds.front() ^ 0x5EEDF00Dull;
@@ -45,14 +61,16 @@ std::vector<RunResult> train(Backend& backend, const Problem& problem, const Tra
   for (const uint64_t seed : options.seeds) {
     RunResult run;
     run.seed = seed;
+    run.timing = timing;
     backend.reset(initial_parameters(problem, options, seed), seed);
     const auto run_start = Clock::now();
     for (int e = 0; e < epochs; ++e) {
       const auto epoch_start = Clock::now();
       backend.train_epoch(e);
       if (!per_epoch_sync) continue;
+      const double dispatch_ms = elapsed_ms(epoch_start);
       const std::vector<EpochMetrics> metrics = backend.collect_metrics();
-      const double ms = elapsed_ms(epoch_start);
+      const double ms = timing == Timing::Dispatch ? dispatch_ms : elapsed_ms(epoch_start);
       if (metrics.size() != 1) fail("backend returned " + std::to_string(metrics.size()) + " metrics for one epoch");
       check_finite(metrics[0], seed, e);
       run.epochs.push_back(metrics[0]);

@@ -33,9 +33,9 @@ const std::vector<std::string>& csv_columns() {
   static const std::vector<std::string> columns = {
       "host", "dataset", "label", "implementation", "device", "adj", "status", "epoch_ms.mean", "epoch_ms.std",
       "epoch_ms.median", "epoch_ms.min", "epoch_ms.max", "epoch_ms.ci95_low", "epoch_ms.ci95_high",
-      "epoch_ms.samples", "timing", "speedup", "baseline", "test_acc_mean", "test_acc_std", "test_loss_mean",
+      "epoch_ms.samples", "timing", "layers", "speedup", "baseline", "test_acc_mean", "test_acc_std", "test_loss_mean",
       "peak_host_bytes", "peak_device_bytes", "runs", "epochs", "warmup", "preset", "features", "framework",
-      "framework_version", "device_name", "threads", "blas", "python", "reason", "environment.cpu_model",
+      "framework_version", "device_name", "threads", "blas", "python", "reason", "source", "environment.cpu_model",
       "environment.date", "environment.git_commit", "command"};
   return columns;
 }

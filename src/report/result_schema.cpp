@@ -88,8 +88,17 @@ std::vector<std::string> validate_result_row(const nlohmann::json& row) {
   if (!errors.empty()) return errors;
   if (row["schema"] != "gcnbench-result-1") errors.push_back("schema: expected \"gcnbench-result-1\"");
   const std::string status = row["status"].get<std::string>();
-  if (status != "ok" && status != "failed" && status != "skipped")
-    errors.push_back("status: expected \"ok\", \"failed\" or \"skipped\"");
+  if (status != "ok" && status != "failed" && status != "skipped" && status != "reference")
+    errors.push_back("status: expected \"ok\", \"failed\", \"skipped\" or \"reference\"");
+  if (status == "reference") {
+    // A published figure: its source and its mean, nothing measured here (no environment).
+    if (!row.contains("source") || !row["source"].is_string() || row["source"].get<std::string>().empty())
+      errors.push_back("source: a reference row must name its source");
+    if (!row.contains("epoch_ms") || !row["epoch_ms"].is_object() || !row["epoch_ms"].contains("mean") ||
+        !row["epoch_ms"]["mean"].is_number())
+      errors.push_back("epoch_ms.mean: a reference row must have a number");
+    return errors;
+  }
   const bool ok = status == "ok";
   for (const auto& field : kMeasured) check(row, field, !ok, "", errors);
   if (ok && row.contains("epoch_ms") && row["epoch_ms"].is_object()) {
@@ -101,8 +110,9 @@ std::vector<std::string> validate_result_row(const nlohmann::json& row) {
     if (errors.empty() && !(t["min"] <= t["median"] && t["median"] <= t["max"] && t["ci95_low"] <= t["mean"] &&
                             t["mean"] <= t["ci95_high"]))
       errors.push_back("epoch_ms: min <= median <= max and ci95_low <= mean <= ci95_high do not hold");
-    if (row.contains("timing") && row["timing"] != "per-epoch" && row["timing"] != "per-run")
-      errors.push_back("timing: expected \"per-epoch\" or \"per-run\"");
+    if (row.contains("timing") && row["timing"] != "per-epoch" && row["timing"] != "per-run" &&
+        row["timing"] != "dispatch")
+      errors.push_back("timing: expected \"per-epoch\", \"per-run\" or \"dispatch\"");
   }
   if (status == "failed" && !(row.contains("stderr_tail") && row["stderr_tail"].is_string()))
     errors.push_back("stderr_tail: a failed row must have a string");

@@ -26,7 +26,24 @@ std::string first_line(std::string s) {
   return newline == std::string::npos ? s : s.substr(0, newline);
 }
 
+bool is_reference(const nlohmann::json& row) { return row.value("status", "") == "reference"; }
+
+bool is_dispatch(const nlohmann::json& row) { return row.contains("timing") && row["timing"] == "dispatch"; }
+
 }  // namespace
+
+const char* const kDispatchNote =
+    "dispatch time, as the MLX-vs-CUDA benchmark measured it: the host's time to issue an epoch, with no "
+    "synchronize inside the timing; on a GPU this is not the time the epoch takes (compare the synchronized row "
+    "of the same implementation)";
+
+std::string implementation_cell(const nlohmann::json& row) {
+  std::string cell = row.value("implementation", "");
+  if (is_reference(row))
+    return cell + " (published: " + row.value("device_name", "") + (is_dispatch(row) ? "; dispatch time" : "") + ")";
+  if (is_dispatch(row)) cell += " (dispatch time)";
+  return cell;
+}
 
 std::string format_ms(double ms) {
   if (ms >= 100) return format("%.1f", ms);
@@ -35,8 +52,16 @@ std::string format_ms(double ms) {
 }
 
 TextTable make_table(const std::vector<nlohmann::json>& rows) {
-  std::set<std::string> hosts;
-  for (const auto& row : rows) hosts.insert(row.value("host", ""));
+  std::set<std::string> hosts, sources;
+  bool any_dispatch = false;
+  for (const auto& row : rows) {
+    if (is_reference(row)) {
+      sources.insert(row.value("source", ""));
+    } else {
+      hosts.insert(row.value("host", ""));
+      any_dispatch |= is_dispatch(row) && row.value("status", "") == "ok";
+    }
+  }
   const bool show_host = hosts.size() > 1;
 
   TextTable table;
@@ -47,6 +72,16 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
   for (const auto& row : rows) {
     const std::string where = row.value("label", "") + " (" + row.value("dataset", "") +
                               (show_host ? ", " + row.value("host", "") : "") + ")";
+    if (is_reference(row)) {
+      const std::string none = "-";
+      std::vector<std::string> cells;
+      if (show_host) cells.push_back("published");
+      cells.insert(cells.end(), {row.value("dataset", ""), implementation_cell(row), row.value("device", ""),
+                                 row.value("adj", ""), format_ms(row["epoch_ms"]["mean"].get<double>()), none, none,
+                                 none, none, none, none, none, none});
+      table.cells.push_back(std::move(cells));
+      continue;
+    }
     if (row.value("status", "") != "ok") {
       table.not_measured.push_back(where + ": " + row.value("status", "") + ": " + first_line(row.value("reason", "")));
       continue;
@@ -56,7 +91,7 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
     if (show_host) cells.push_back(row.value("host", ""));
     const uint64_t device_bytes = row.value("peak_device_bytes", uint64_t{0});
     cells.insert(cells.end(),
-                 {row.value("dataset", ""), row.value("implementation", ""), row.value("device", ""),
+                 {row.value("dataset", ""), implementation_cell(row), row.value("device", ""),
                   row.value("adj", ""), format_ms(t["mean"].get<double>()) + " ± " + format_ms(t["std"].get<double>()),
                   format_ms(t["median"].get<double>()), format_ms(t["min"].get<double>()),
                   format_ms(t["ci95_low"].get<double>()) + "–" + format_ms(t["ci95_high"].get<double>()),
@@ -67,6 +102,11 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
                   row["speedup"].is_number() ? format("%.2fx", row["speedup"].get<double>()) : "-"});
     table.cells.push_back(std::move(cells));
   }
+  if (any_dispatch) table.footnotes.push_back(std::string("(dispatch time): ") + kDispatchNote + ".");
+  for (const auto& source : sources)
+    table.footnotes.push_back("(published): not measured here; from " + source +
+                              ", the MLX-vs-CUDA benchmark's own figures (mean over 50 epochs x 5 runs, no warm-up; "
+                              "its torch rows on CUDA and MPS are dispatch time).");
   return table;
 }
 
@@ -94,6 +134,7 @@ std::string render_text(const TextTable& table) {
   out += std::string(total - 2, '-') + "\n";
   for (const auto& row : table.cells) out += line(row);
   if (table.cells.empty()) out += "(no implementation was measured)\n";
+  for (const auto& note : table.footnotes) out += note + "\n";
   for (const auto& note : table.not_measured) out += "  " + note + "\n";
   return out;
 }
@@ -108,6 +149,7 @@ std::string render_markdown(const TextTable& table) {
   for (size_t c = 0; c < table.header.size(); ++c) out += c + 9 < table.header.size() ? "---|" : "---:|";  // the last 9 columns are numbers
   out += "\n";
   for (const auto& row : table.cells) out += line(row);
+  for (const auto& note : table.footnotes) out += "\n" + note + "\n";
   if (!table.not_measured.empty()) {
     out += "\nNot measured:\n\n";
     for (const auto& note : table.not_measured) out += "- " + note + "\n";

@@ -1,6 +1,7 @@
 #include "report/train_events.hpp"
 
 #include "bench/stats.hpp"
+#include "model/config_json.hpp"
 
 namespace gcn {
 
@@ -41,6 +42,7 @@ nlohmann::json summary_event(const SummaryContext& context, const std::vector<Ru
   const SampleStats loss = compute_stats(losses);
   const SampleStats time = compute_stats(epoch_samples);
   const ModelConfig& c = context.config;
+  const char* timing = runs.empty() ? "per-epoch" : to_string(runs.front().timing);
   return {{"event", "summary"},
           {"implementation", "gcnbench-" + context.backend.name},
           {"backend", context.backend.name},
@@ -54,6 +56,9 @@ nlohmann::json summary_event(const SummaryContext& context, const std::vector<Ru
           {"features", to_string(c.features)},
           {"preset", c.preset},
           {"epochs", c.epochs},
+          {"layers", c.layers},
+          {"timing", timing},
+          {"config", config_to_json(c)},
           {"seeds", seed_list},
           {"test_acc_mean", acc.mean},
           {"test_acc_std", acc.stddev},

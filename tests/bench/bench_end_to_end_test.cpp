@@ -97,6 +97,58 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
   std::filesystem::remove_all(out_ + "-merged");
 }
 
+// --reference mlx-gcn: the MLX-vs-CUDA benchmark's published Cora figures as rows of their own,
+// marked as not measured here, in results.jsonl (valid rows), the CSV, the tables and the chart;
+// they get no speedup. --timing dispatch adds no row for a CPU backend (nothing to show there).
+TEST_F(BenchEndToEnd, PublishedReferenceRowsStandBesideMeasuredOnes) {
+  const ProcessResult r = run_process({binary(), "bench", "--dataset", "cora", "--backends", "cpu", "--adj", "sparse",
+                                       "--runs", "1", "--epochs", "2", "--warmup", "0", "--peers", "none",
+                                       "--reference", "mlx-gcn", "--timing", "dispatch", "--out", out_});
+  if (r.exit_code == 2 && r.stderr_tail.find("cora") != std::string::npos)
+    GTEST_SKIP() << "Cora not available: " << r.stderr_tail;
+  ASSERT_TRUE(r.succeeded()) << r.describe_failure(0) << "\n" << r.stderr_tail;
+  const auto rows = read_results_jsonl(out_ + "/results.jsonl");
+  int references = 0, measured = 0;
+  for (const auto& row : rows) {
+    if (row["status"] == "reference") {
+      ++references;
+      EXPECT_TRUE(row["speedup"].is_null()) << row.dump();
+      EXPECT_NE(row["source"].get<std::string>().find("TristanBilot/mlx-GCN"), std::string::npos);
+      EXPECT_EQ(row["layers"], 3);
+    }
+    if (row["status"] == "ok") {
+      ++measured;
+      EXPECT_NE(row["timing"], "dispatch") << row["label"];
+    }
+  }
+  EXPECT_EQ(references, 13);
+  EXPECT_EQ(measured, 1);
+  EXPECT_EQ(rows.front()["status"], "ok");  // measured rows first
+  const std::string report = read_file(out_ + "/report.md");
+  EXPECT_NE(report.find("torch-dense (published: Tesla V100 (NVLink); dispatch time)"), std::string::npos) << report;
+  EXPECT_NE(report.find("not measured here"), std::string::npos) << report;
+  const std::string csv = read_file(out_ + "/results.csv");
+  EXPECT_NE(csv.find(",reference,"), std::string::npos);
+  std::string stdout_text;
+  for (const auto& line : r.stdout_lines) stdout_text += line + "\n";
+  EXPECT_NE(stdout_text.find("3.510"), std::string::npos) << stdout_text;  // the V100 NVLink figure
+  if (has_module("matplotlib")) {
+    EXPECT_TRUE(std::filesystem::exists(out_ + "/chart.png"));
+  }
+}
+
+TEST_F(BenchEndToEnd, UnknownReferenceOrTimingStopsBeforeRunning) {
+  for (const auto& flags : {std::vector<std::string>{"--reference", "mlx"}, {"--timing", "sync"}}) {
+    std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
+                                     "1", "--epochs", "2", "--peers", "none", "--out", out_};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const ProcessResult r = run_process(argv);
+    EXPECT_EQ(r.exit_code, 2) << flags[0] << ": " << r.stderr_tail;
+    EXPECT_NE(r.stderr_tail.find(flags[0]), std::string::npos) << r.stderr_tail;
+    EXPECT_FALSE(std::filesystem::exists(out_ + "/results.jsonl"));
+  }
+}
+
 TEST_F(BenchEndToEnd, BadModelFlagStopsBeforeRunning) {
   const ProcessResult r = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
                                        "1", "--epochs", "2", "--warmup", "0", "--peers", "none", "--hidden", "0",

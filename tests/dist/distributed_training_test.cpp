@@ -118,6 +118,9 @@ std::vector<Case> all_cases() {
       {"Kipf", FeatureMode::Sparse, false, true, false, 2},
       {"DenseFeaturesBiasBeforeValFromTrain", FeatureMode::Dense, true, false, true, 2},
       {"ThreeLayers", FeatureMode::Sparse, false, true, false, 3},
+      // The mlx-gcn preset's model (three layers, dropout after each hidden one, bias before
+      // aggregation, val off the training forward) with the sparse adjacency the ranks use.
+      {"MlxGcnThreeLayers", FeatureMode::Dense, true, false, true, 3},
   };
   std::vector<Case> cases;
   for (const Variant& v : variants)

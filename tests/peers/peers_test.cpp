@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -123,6 +124,68 @@ TEST_F(Peers, TorchDenseAndSparseAgreeFromTheSameWeights) {
     for (const char* key : {"train_loss", "val_loss"})
       EXPECT_NEAR(curves[0][e].at(key).get<double>(), curves[1][e].at(key).get<double>(), 1e-5)
           << key << " at epoch " << e;
+}
+
+// --timing dispatch: every epoch timed (the issuing only), the summary says so, and the metrics
+// are still those of every epoch.
+TEST_F(Peers, DispatchTimingTimesEveryEpochAndSaysSo) {
+  if (!python_has("torch")) GTEST_SKIP() << python() << " has no torch";
+  const PeerResult r = run_peer("torch_gcn.py", "--problem " + (dir_ / "problem").string() + " --epochs 5 --timing dispatch");
+  ASSERT_EQ(r.exit_code, 0);
+  ASSERT_EQ(r.lines.size(), 5u + 2);
+  for (size_t e = 0; e < 5; ++e) {
+    EXPECT_GT(r.lines[e].at("epoch_ms").get<double>(), 0.0) << "epoch " << e;
+    EXPECT_TRUE(std::isfinite(r.lines[e].at("train_loss").get<double>()));
+  }
+  EXPECT_EQ(r.lines[5].at("epoch_ms").size(), 5u);
+  EXPECT_EQ(r.lines.back().at("timing"), "dispatch");
+  const PeerResult contradiction = run_peer("torch_gcn.py", "--problem " + (dir_ / "problem").string() +
+                                                                " --sync-every-epoch --timing dispatch");
+  EXPECT_EQ(contradiction.exit_code, 2);
+}
+
+// The summary carries the model it trained: an mlx-gcn export trains three layers.
+TEST_F(Peers, SummaryCarriesTheConfigOfAThreeLayerModel) {
+  if (!python_has("torch")) GTEST_SKIP() << python() << " has no torch";
+  const Problem mlx = testing::tiny_problem(seed_, 60, 12, 3, "mlx-gcn");
+  export_problem(mlx, (dir_ / "mlx").string());
+  const PeerResult r = run_peer("torch_gcn.py", "--problem " + (dir_ / "mlx").string() + " --epochs 3");
+  ASSERT_EQ(r.exit_code, 0);
+  const json& summary = r.lines.back();
+  EXPECT_EQ(summary.at("layers"), 3);
+  EXPECT_EQ(summary.at("config").at("layers"), 3);
+  EXPECT_EQ(summary.at("config").at("regularizer"), "torch-l2");
+}
+
+// --regularizer mlx-gcn-l2norm (the MLX-vs-CUDA benchmark's MLX loss): the forward is unchanged,
+// so epoch 0's cross-entropy equals the default's from the same weights; the updates then differ
+// from those of torch's L2 in Adam. A config that decays layer 0 only cannot be expressed as
+// one norm over every parameter and is refused.
+TEST_F(Peers, L2NormRegularizerChangesTheUpdatesNotTheForward) {
+  if (!python_has("torch")) GTEST_SKIP() << python() << " has no torch";
+  SCOPED_TRACE("problem seed " + std::to_string(seed_));
+  const Problem mlx = testing::tiny_problem(seed_, 60, 12, 3, "mlx-gcn");
+  export_problem(mlx, (dir_ / "mlx").string());
+  const std::string weights = (dir_ / "init.json").string();
+  save_parameters(glorot_parameters(mlx.widths(), true, seed_), weights);
+  const std::string base = "--problem " + (dir_ / "mlx").string() + " --epochs 10 --dropout 0 --sync-every-epoch" +
+                           " --init-weights " + weights;
+  const PeerResult torch_l2 = run_peer("torch_gcn.py", base);
+  const PeerResult l2norm = run_peer("torch_gcn.py", base + " --regularizer mlx-gcn-l2norm");
+  ASSERT_EQ(torch_l2.exit_code, 0);
+  ASSERT_EQ(l2norm.exit_code, 0);
+  EXPECT_EQ(l2norm.lines.back().at("implementation"), "torch-dense-l2norm");
+  EXPECT_EQ(l2norm.lines.back().at("config").at("regularizer"), "mlx-gcn-l2norm");
+  EXPECT_NEAR(l2norm.lines[0].at("train_loss").get<double>(), torch_l2.lines[0].at("train_loss").get<double>(), 1e-6);
+  double largest = 0;
+  for (size_t e = 1; e < 10; ++e)
+    largest = std::max(largest, std::abs(l2norm.lines[e].at("train_loss").get<double>() -
+                                          torch_l2.lines[e].at("train_loss").get<double>()));
+  EXPECT_GT(largest, 1e-6) << "the regularizer changed nothing";
+
+  const PeerResult refused =
+      run_peer("torch_gcn.py", "--problem " + (dir_ / "problem").string() + " --regularizer mlx-gcn-l2norm");
+  EXPECT_EQ(refused.exit_code, 2);  // the kipf export decays layer 0 only
 }
 
 TEST_F(Peers, AbsentFrameworksReportSkippedWithExitCode3) {

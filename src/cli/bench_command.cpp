@@ -15,6 +15,7 @@
 #include "bench/python.hpp"
 #include "bench/runner.hpp"
 #include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
@@ -245,8 +246,17 @@ struct BenchCommand {
   }
 
   void run() {
-    if (runs < 1) fail("--runs must be at least 1");
-    if (warmup < 0) fail("--warmup must not be negative");
+    if (backends != "all")
+      for (const auto& name : split_list(backends)) {
+        // A known backend this build lacks (cuda without nvcc) is a skipped row; a typo is an error.
+        std::vector<std::string> known = compiled_backends();
+        if (std::find(known.begin(), known.end(), "cuda") == known.end()) known.push_back("cuda");
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          fail("--backends: unknown backend '" + name + "' (known: " + list + ", all)");
+        }
+      }
     const std::vector<std::string> model_args = model_words();
     const ModelConfig config = model.resolve();
     const std::vector<PeerSpec> selected_peers = select_peers(peers);  // unknown names fail now
@@ -327,17 +337,23 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
       ->capture_default_str();
   sub->add_option("--dataset", command->datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
-  sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)");
+  sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)")
+      ->check(non_empty_path());
   sub->add_option("--synthetic", command->synthetics,
                   "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
   sub->add_option("--adj", command->adj, "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
                                          "(default: the preset's, plus any other a selected peer uses)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
-  sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")->capture_default_str();
-  sub->add_option("--epochs", command->epochs, "Epochs per run (default: the preset's)");
+  sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
+      ->capture_default_str()
+      ->check(integer_in(1, 100000));
+  sub->add_option("--epochs", command->epochs, "Epochs per run (default: the preset's)")
+      ->check(integer_in(1, kMaxEpochs));
   sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs at the start of every process")
-      ->capture_default_str();
-  sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)");
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxEpochs));
+  sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)")
+      ->check(integer_in(0, kMaxThreads));
   sub->add_flag("--per-run-timing", command->per_run_timing,
                 "Time whole runs instead of synchronizing after every epoch (GPU throughput): --timing per-run");
   sub->add_option("--timing", command->timing_list,
@@ -349,9 +365,13 @@ void add_bench_command(CLI::App& app) {
                   "(the MLX-vs-CUDA benchmark's Cora epoch times, M1 Pro to V100)");
   sub->add_option("--baseline", command->baseline,
                   "Row for the speedups, by label prefix, e.g. torch-dense/cpu (default: it, else the first row)");
-  sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")->capture_default_str();
-  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")->capture_default_str();
-  sub->add_option("--out", command->out, "Results directory (default results/<date>-<host>)");
+  sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")
+      ->capture_default_str()
+      ->check(finite_in(0, 1e6, true));
+  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")
+      ->capture_default_str()
+      ->check(non_empty_path());
+  sub->add_option("--out", command->out, "Results directory (default results/<date>-<host>)")->check(non_empty_path());
   sub->add_flag("--force", command->force, "Overwrite the files of an existing --out directory");
   sub->callback([command] { command->run(); });
 }

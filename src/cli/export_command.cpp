@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
 #include "data/export.hpp"
 #include "model/problem.hpp"
@@ -19,7 +20,7 @@ void add_export_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("export", "Write the preprocessed problem for the peers (peers/README.md)");
   add_data_options(*sub, command->data);
   command->model.add_to(*sub, "kipf");
-  sub->add_option("--out", command->out, "Output directory (created atomically)")->required();
+  sub->add_option("--out", command->out, "Output directory (created atomically)")->required()->check(non_empty_path());
   sub->callback([command] {
     const Problem problem = make_problem(load_dataset(command->data), command->model.resolve());
     export_problem(problem, command->out);

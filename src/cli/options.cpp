@@ -1,7 +1,9 @@
 #include "cli/options.hpp"
 
 #include <charconv>
+#include <cmath>
 
+#include "cli/flag_checks.hpp"
 #include "core/error.hpp"
 #include "data/loaders.hpp"
 
@@ -10,13 +12,16 @@ namespace gcn::cli {
 void add_data_options(CLI::App& app, DataOptions& options) {
   auto* dataset = app.add_option("--dataset", options.dataset,
                                  "Dataset by name (cora, citeseer): $GCNBENCH_DATA/NAME, else data/NAME in the repo "
-                                 "(filled by scripts/get-data)");
+                                 "(filled by scripts/get-data)")
+                     ->check(non_empty_path());
   auto* data = app.add_option("--data", options.data_path,
                               "Dataset directory in the plain-text format, or a linqs PATH/NAME.content file "
-                              "(NAME.cites beside it)");
+                              "(NAME.cites beside it)")
+                  ->check(non_empty_path());
   auto* synthetic = app.add_option("--synthetic", options.synthetic,
                                    "Synthetic planted-partition graph: nodes=N,degree=D,features=F,classes=C,seed=S"
-                                   "[,density=P][,homophily=H]");
+                                   "[,density=P][,homophily=H]")
+                       ->check(non_empty_path());
   dataset->excludes(data)->excludes(synthetic);
   data->excludes(synthetic);
 }
@@ -43,19 +48,21 @@ void ModelOptions::add_to(CLI::App& app, const std::string& default_preset) {
   options_.push_back(app.add_option("--preset", preset_, "kipf (Kipf & Welling / PyG) or mlx-gcn (the MLX-vs-CUDA "
                                                          "benchmark's PyTorch model); flags below override it")
                          ->capture_default_str());
-  options_.push_back(app.add_option("--layers", values_.layers, "Number of GCN layers"));
-  options_.push_back(app.add_option("--hidden", values_.hidden, "Hidden width"));
-  options_.push_back(app.add_option("--dropout", values_.dropout, "Dropout probability (0 disables dropout)"));
+  options_.push_back(app.add_option("--layers", values_.layers, "Number of GCN layers")->check(integer_in(1, kMaxLayers)));
+  options_.push_back(app.add_option("--hidden", values_.hidden, "Hidden width")->check(integer_in(1, kMaxHidden)));
+  options_.push_back(app.add_option("--dropout", values_.dropout, "Dropout probability (0 disables dropout)")
+                         ->check(finite_in(0, 1, false, true)));
   options_.push_back(app.add_flag("--input-dropout", input_dropout_, "Dropout on the features too (kipf)"));
   options_.push_back(app.add_flag("--no-input-dropout", no_input_dropout_, "Dropout only on hidden layers (mlx-gcn)"));
   options_.push_back(app.add_flag("--bias-before-aggregation", bias_before_, "H' = A (H W + b) (mlx-gcn)"));
   options_.push_back(app.add_flag("--bias-after-aggregation", bias_after_, "H' = A (H W) + b (kipf, PyG)"));
   options_.push_back(app.add_flag("--no-bias", no_bias_, "No bias"));
-  options_.push_back(app.add_option("--lr", values_.lr, "Adam learning rate"));
-  options_.push_back(app.add_option("--weight-decay", values_.weight_decay, "L2 weight decay added to the gradient"));
+  options_.push_back(app.add_option("--lr", values_.lr, "Adam learning rate")->check(finite_in(0, HUGE_VAL, true, true)));
+  options_.push_back(app.add_option("--weight-decay", values_.weight_decay, "L2 weight decay added to the gradient")
+                         ->check(finite_in(0, HUGE_VAL, false, true)));
   options_.push_back(app.add_flag("--weight-decay-first-layer", wd_first_, "Weight decay on layer 0 only (kipf)"));
   options_.push_back(app.add_flag("--weight-decay-all-layers", wd_all_, "Weight decay on every parameter (mlx-gcn)"));
-  options_.push_back(app.add_option("--epochs", values_.epochs, "Training epochs per run"));
+  options_.push_back(app.add_option("--epochs", values_.epochs, "Training epochs per run")->check(integer_in(1, kMaxEpochs)));
   options_.push_back(app.add_flag("--row-normalize", row_normalize_, "Row-normalize features (kipf)"));
   options_.push_back(app.add_flag("--raw-features", no_row_normalize_, "Keep raw feature values (mlx-gcn)"));
   options_.push_back(app.add_option("--adj", adjacency_, "Adjacency: sparse (CSR SpMM) or dense (n x n matmul)")
@@ -141,7 +148,10 @@ std::vector<uint64_t> parse_seeds(const std::string& text) {
       const uint64_t last = parse_number(item.substr(dash + 1));
       if (last < first) fail("--seeds: range '" + std::string(item) + "' is empty");
       if (last - first >= 100000) fail("--seeds: range '" + std::string(item) + "' has more than 100000 seeds");
-      for (uint64_t s = first; s <= last; ++s) seeds.push_back(s);
+      for (uint64_t s = first;; ++s) {  // s <= last as a loop condition never ends at UINT64_MAX
+        seeds.push_back(s);
+        if (s == last) break;
+      }
     }
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);

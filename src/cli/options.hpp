@@ -12,6 +12,13 @@
 
 namespace gcn::cli {
 
+// Bounds of the model flags, in every command alike. Deeper GCNs only oversmooth (and the cuda
+// backend packs the Adam segments of at most 16 layers); the widths and epochs are far above any
+// published model, and the memory a run needs is checked on its own.
+constexpr int64_t kMaxLayers = 16;
+constexpr int64_t kMaxHidden = int64_t{1} << 20;
+constexpr int64_t kMaxEpochs = 10'000'000;
+
 struct DataOptions {
   std::string dataset;    // --dataset cora|citeseer
   std::string data_path;  // --data DIR or PATH/name.content

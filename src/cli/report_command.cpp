@@ -5,6 +5,7 @@
 
 #include "bench/environment.hpp"
 #include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
 #include "core/error.hpp"
 #include "report/result_dir.hpp"
 #include "report/merge.hpp"
@@ -21,8 +22,11 @@ void add_report_command(CLI::App& app) {
   auto command = std::make_shared<Report>();
   CLI::App* sub = app.add_subcommand("report", "Merge results directories (e.g. from several machines) into one "
                                                "table, and with --out one results directory and chart");
-  sub->add_option("dirs", command->inputs, "Results directories written by `gcnbench bench`")->required();
-  sub->add_option("--out", command->out, "Write the merged results.jsonl/csv, report.md and chart here");
+  sub->add_option("dirs", command->inputs, "Results directories written by `gcnbench bench`")
+      ->required()
+      ->check(non_empty_path());
+  sub->add_option("--out", command->out, "Write the merged results.jsonl/csv, report.md and chart here")
+      ->check(non_empty_path());
   sub->add_option("--baseline", command->baseline,
                   "Row for the speedups: label prefix, optionally @host (torch-dense/cpu@myhost); default: keep each "
                   "directory's own speedups");

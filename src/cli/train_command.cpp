@@ -6,6 +6,7 @@
 
 #include "backends/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/memory.hpp"
@@ -116,8 +117,11 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--backend", command->backend, "Backend: cpu-ref, cpu, cuda (see `gcnbench backends`)")
       ->capture_default_str();
   sub->add_option("--seeds", command->seeds, "Seeds, one run each: 3, 0-9 or 0,4,7")->capture_default_str();
-  sub->add_option("--threads", command->threads, "Threads for the cpu backend (0: all cores)");
-  sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs before the first run")->capture_default_str();
+  sub->add_option("--threads", command->threads, "Threads for the cpu backend (0: all cores)")
+      ->check(integer_in(0, kMaxThreads));
+  sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs before the first run")
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxEpochs));
   sub->add_flag("--sync-every-epoch", command->sync_every_epoch,
                 "Read metrics back after every epoch (GPU backends; CPU backends always do): --timing per-epoch");
   sub->add_option("--timing", command->timing,
@@ -127,9 +131,11 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::IsMember({"per-epoch", "per-run", "dispatch"}));
   sub->add_flag("--json", command->json, "JSON lines: one per epoch, one per run, then a summary");
   sub->add_flag("--quiet", command->quiet, "Only the per-run and summary lines");
-  sub->add_option("--init-weights", command->init_weights, "Start every run from these parameters (JSON)");
+  sub->add_option("--init-weights", command->init_weights, "Start every run from these parameters (JSON)")
+      ->check(non_empty_path());
   sub->add_option("--save-initial-weights", command->save_initial_weights,
-                  "Write the first run's initial parameters to this JSON file");
+                  "Write the first run's initial parameters to this JSON file")
+      ->check(non_empty_path());
   sub->callback([command] { command->run(); });
 }
 

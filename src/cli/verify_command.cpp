@@ -14,6 +14,7 @@
 #include "bench/python.hpp"
 #include "bench/runner.hpp"
 #include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
@@ -172,8 +173,12 @@ void add_verify_command(CLI::App& app) {
   sub->add_option("--device", command->device, "Peer device: cpu, cuda, mps")->capture_default_str();
   sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all available")
       ->capture_default_str();
-  sub->add_option("--timeout", command->timeout_s, "Seconds before a training process is killed")->capture_default_str();
-  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")->capture_default_str();
+  sub->add_option("--timeout", command->timeout_s, "Seconds before a training process is killed")
+      ->capture_default_str()
+      ->check(finite_in(0, 1e6, true));
+  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")
+      ->capture_default_str()
+      ->check(non_empty_path());
   sub->add_flag("--keep", command->keep, "Keep the exported problem and initial weights (path printed)");
   sub->callback([command] { command->run(); });
 }

@@ -21,6 +21,24 @@ void check_finite(const EpochMetrics& m, uint64_t seed, int epoch) {
        "; try a smaller --lr");
 }
 
+// ReLU turns NaN activations into zeros on some paths, so NaN weights (a NaN or infinite
+// learning signal) can train on with finite losses; the parameters themselves are the check.
+void check_parameters_finite(const Parameters<float>& params, uint64_t seed, int epochs) {
+  const auto where = [&](const char* what, int layer, size_t index, float value) {
+    fail("training diverged: " + std::string(what) + " of layer " + std::to_string(layer) + " (element " +
+         std::to_string(index) + ") is " + std::to_string(value) + " after epoch " + std::to_string(epochs - 1) +
+         " of seed " + std::to_string(seed) + "; try a smaller --lr or --weight-decay");
+  };
+  for (int l = 0; l < params.num_layers(); ++l) {
+    const auto& w = params.weights[l].data;
+    for (size_t i = 0; i < w.size(); ++i)
+      if (!std::isfinite(w[i])) where("weight", l, i, w[i]);
+    const auto& b = params.biases[l];
+    for (size_t i = 0; i < b.size(); ++i)
+      if (!std::isfinite(b[i])) where("bias", l, i, b[i]);
+  }
+}
+
 Parameters<float> initial_parameters(const Problem& problem, const TrainOptions& options, uint64_t seed) {
   if (options.initial_parameters) return *options.initial_parameters;
   return glorot_parameters(problem.widths(), problem.config.bias, seed);
@@ -90,6 +108,7 @@ std::vector<RunResult> train(Backend& backend, const Problem& problem, const Tra
         if (on_epoch) on_epoch(seed, e, run.epochs[e], std::nullopt);
       }
     }
+    check_parameters_finite(backend.parameters(), seed, epochs);
     run.test = backend.evaluate(Split::Test);
     if (!std::isfinite(run.test.loss))
       fail("training diverged: test loss is " + std::to_string(run.test.loss) + " after the last epoch, epoch " +

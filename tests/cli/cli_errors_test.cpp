@@ -139,14 +139,74 @@ TEST_F(CliErrors, BadSyntheticSpec) {
 TEST_F(CliErrors, BadFlagValues) {
   expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--adj", "diagonal"}), {"--adj", "see `gcnbench train --help`"});
   expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--epochs", "many"}), {"--epochs"});
-  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--epochs", "0"}), {"--epochs must be at least 1"});
-  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--dropout", "1"}), {"--dropout must be in [0, 1)"});
-  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--lr=-1"}), {"--lr must be positive"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--epochs", "0"}), {"--epochs", "outside [1, "});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--dropout", "1"}), {"--dropout", "outside [0, 1)"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--lr=-1"}), {"--lr", "outside (0, "});
   expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--threads=-2"}), {"--threads"});
   expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--no-such-flag"}), {"--no-such-flag"});
   expect_bad_input(run_gcnbench({"train", "--dataset", "cora", "--synthetic", kTinyGraph}), {"excludes"});
   expect_bad_input(run_gcnbench({"frobnicate"}), {"unknown command 'frobnicate'"});
   expect_bad_input(run_gcnbench({}), {"subcommand"});
+}
+
+// Every numeric flag is checked by the same rules in every command that has it: whole, finite,
+// in a range the message states. (Each of these was once accepted by one command or another:
+// NaN weight decay trained NaN weights with exit 0, bench replaced --epochs -5 by the preset's.)
+TEST_F(CliErrors, NumericFlagsAreFiniteAndInRangeInEveryCommand) {
+  const std::vector<std::string> train = {"train", "--synthetic", kTinyGraph};
+  const std::vector<std::string> bench = {"bench", "--synthetic", kTinyGraph, "--peers", "none", "--out", dir.file("b")};
+  const std::vector<std::string> verify = {"verify", "--synthetic", kTinyGraph};
+  const struct {
+    std::vector<std::string> command;
+    std::vector<std::string> flag;
+    std::vector<std::string> message;
+  } cases[] = {
+      {train, {"--weight-decay", "nan"}, {"--weight-decay", "'nan' is not finite", "[0, inf)"}},
+      {train, {"--weight-decay", "inf"}, {"--weight-decay", "'inf' is not finite"}},
+      {train, {"--dropout", "nan"}, {"--dropout", "not finite", "[0, 1)"}},
+      {train, {"--lr", "1e400"}, {"--lr", "not finite"}},
+      {train, {"--threads", "100000"}, {"--threads", "outside [0, 1024]"}},
+      {train, {"--layers", "1000000"}, {"--layers", "outside [1, 16]"}},
+      {train, {"--hidden", "2.5"}, {"--hidden", "not a whole number"}},
+      {train, {"--warmup", "-1"}, {"--warmup", "outside [0, "}},
+      {bench, {"--epochs", "-5"}, {"--epochs", "outside [1, "}},
+      {bench, {"--threads", "-1"}, {"--threads", "outside [0, 1024]"}},
+      {bench, {"--timeout", "nan"}, {"--timeout", "not finite", "(0, "}},
+      {bench, {"--runs", "0"}, {"--runs", "outside [1, "}},
+      {bench, {"--weight-decay", "nan"}, {"--weight-decay", "not finite"}},
+      {bench, {"--backends", "bogus"}, {"--backends", "unknown backend 'bogus'", "cpu-ref"}},
+      {verify, {"--timeout", "0"}, {"--timeout", "outside (0, "}},
+      {verify, {"--dropout", "nan"}, {"--dropout", "not finite"}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = c.command;
+    args.insert(args.end(), c.flag.begin(), c.flag.end());
+    SCOPED_TRACE(args[0] + " " + c.flag[0] + " " + c.flag[1]);
+    const CliRun run = run_gcnbench(args);
+    switch (c.message.size()) {
+      case 2: expect_bad_input(run, {c.message[0], c.message[1]}); break;
+      default: expect_bad_input(run, {c.message[0], c.message[1], c.message[2]}); break;
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("b") + "/results.jsonl"));
+}
+
+// An empty path (an unset shell variable) is an error, never a default: `--data ''` once
+// trained Cora.
+TEST_F(CliErrors, EmptyPathsAreErrors) {
+  expect_bad_input(run_gcnbench({"train", "--data", ""}), {"--data", "empty path"});
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--init-weights", ""}), {"--init-weights", "empty path"});
+  expect_bad_input(run_gcnbench({"export", "--synthetic", kTinyGraph, "--out", ""}), {"--out", "empty path"});
+  expect_bad_input(run_gcnbench({"bench", "--synthetic", kTinyGraph, "--out", ""}), {"--out", "empty path"});
+  expect_bad_input(run_gcnbench({"report", ""}), {"empty path"});
+}
+
+// A seed range that ends at the largest seed ends (the loop once wrapped around forever).
+TEST_F(CliErrors, SeedRangeAtTheTopOfTheRangeEnds) {
+  const CliRun run = run_gcnbench(
+      {"train", "--synthetic", kTinyGraph, "--epochs", "1", "--quiet", "--seeds", "18446744073709551614-18446744073709551615"});
+  ASSERT_TRUE(run.result.succeeded()) << run.result.describe_failure(120) << "\n" << run.result.stderr_tail;
+  EXPECT_NE(run.stdout_text.find("over 2 seed(s)"), std::string::npos) << run.stdout_text;
 }
 
 // A million nodes: the dense n x n adjacency would be 4 TB. The refusal names the size, the

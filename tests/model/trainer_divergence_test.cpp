@@ -83,6 +83,20 @@ TEST(TrainerDivergence, FiniteLossesTrainEveryEpoch) {  // the baseline: the scr
   EXPECT_EQ(runs[0].epochs.size(), 20u);
 }
 
+// Finite losses, non-finite parameters (ReLU can hide NaN weights from every loss): the run
+// stops naming the parameter, its layer, the last epoch and the seed.
+TEST(TrainerDivergence, NonFiniteParametersStopTheRunWithFiniteLosses) {
+  const Problem problem = small_problem();
+  Parameters<float> params = glorot_parameters(problem.widths(), true, 0);
+  params.biases[1][0] = std::numeric_limits<float>::quiet_NaN();
+  ScriptedBackend backend(1000, 0, false);
+  TrainOptions options;
+  options.seeds = {5};
+  options.initial_parameters = params;
+  EXPECT_ERROR_WITH(train(backend, problem, options), "training diverged", "bias of layer 1", "after epoch 19",
+                    "of seed 5");
+}
+
 TEST(TrainerDivergence, CpuRefWithAbsurdLearningRateStops) {
   const Problem problem = small_problem(1e30);
   auto backend = make_backend("cpu-ref", {});

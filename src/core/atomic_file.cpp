@@ -1,18 +1,22 @@
 #include "core/atomic_file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.hpp"
 
 namespace gcn {
 
 void write_file_atomically(const std::string& path, const std::string& contents) {
+  // The rename below would replace whatever is at `path`: only a regular file (an earlier
+  // result) may be replaced, never a link, a FIFO or a device someone put there.
+  struct stat existing {};
+  if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
+    fail(path + ": exists and is not a regular file (a link, directory, FIFO or device); not replacing it");
   const std::string temp = path + ".tmp-" + std::to_string(getpid());
   std::FILE* file = std::fopen(temp.c_str(), "wb");
   if (!file) fail("cannot write " + temp + ": " + std::strerror(errno));
@@ -28,15 +32,6 @@ void write_file_atomically(const std::string& path, const std::string& contents)
     std::remove(temp.c_str());
     fail("cannot rename " + temp + " to " + path + ": " + reason);
   }
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) fail(path + ": read error");
-  return buffer.str();
 }
 
 }  // namespace gcn

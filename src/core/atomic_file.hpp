@@ -1,5 +1,5 @@
 // Results files are written atomically: to a temporary file beside the target, then renamed,
-// so a reader (or a crash) never sees half a file.
+// so a reader (or a crash) never sees half a file. Only a regular file at the path is replaced.
 #pragma once
 
 #include <string>
@@ -7,6 +7,5 @@
 namespace gcn {
 
 void write_file_atomically(const std::string& path, const std::string& contents);
-std::string read_file(const std::string& path);
 
 }  // namespace gcn

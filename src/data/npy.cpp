@@ -1,10 +1,13 @@
 #include "data/npy.hpp"
 
+#include <charconv>
+
 #include <bit>
 #include <cstring>
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/read_file.hpp"
 
 namespace gcn {
 
@@ -64,15 +67,14 @@ void write_npy(const std::string& path, const std::vector<T>& data) {
 
 template <typename T>
 std::vector<T> read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path + ": cannot open for reading");
-  char preamble[kPreambleBytes];
-  if (!in.read(preamble, kPreambleBytes) || std::memcmp(preamble, kMagic, 6) != 0)
-    fail(path + ": not a .npy file");
-  if (preamble[6] != 1) fail(path + ": .npy format version " + std::to_string(preamble[6]) + " (only 1.x is read)");
-  const size_t header_len = static_cast<uint8_t>(preamble[8]) | (static_cast<size_t>(static_cast<uint8_t>(preamble[9])) << 8);
-  std::string header(header_len, '\0');
-  if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) fail(path + ": truncated .npy header");
+  // The whole file first (read_file refuses FIFOs and devices and knows the size), so that the
+  // header's element count is checked against the bytes really there before it sizes anything.
+  const std::string file = read_file(path);
+  if (file.size() < kPreambleBytes || std::memcmp(file.data(), kMagic, 6) != 0) fail(path + ": not a .npy file");
+  if (file[6] != 1) fail(path + ": .npy format version " + std::to_string(file[6]) + " (only 1.x is read)");
+  const size_t header_len = static_cast<uint8_t>(file[8]) | (static_cast<size_t>(static_cast<uint8_t>(file[9])) << 8);
+  if (file.size() < kPreambleBytes + header_len) fail(path + ": truncated .npy header");
+  const std::string header = file.substr(kPreambleBytes, header_len);
 
   const std::string descr = dict_value(header, "descr", path);
   if (descr != std::string("'") + npy_descr<T>() + "'")
@@ -81,11 +83,17 @@ std::vector<T> read_npy(const std::string& path) {
   const std::string shape = dict_value(header, "shape", path);  // "(N,)"
   if (shape.size() < 4 || shape.front() != '(' || shape.substr(shape.size() - 2) != ",)")
     fail(path + ": shape " + shape + " is not one-dimensional");
-  const size_t count = std::stoull(shape.substr(1, shape.size() - 3));
+  uint64_t count = 0;
+  const std::string digits = shape.substr(1, shape.size() - 3);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+  if (ec != std::errc() || end != digits.data() + digits.size()) fail(path + ": shape " + shape + " is not a count");
+  const size_t data_bytes = file.size() - kPreambleBytes - header_len;
+  if (count > data_bytes / sizeof(T) || count * sizeof(T) != data_bytes)
+    fail(path + ": the header promises " + std::to_string(count) + " elements (" + std::to_string(count * sizeof(T)) +
+         " bytes), the file holds " + std::to_string(data_bytes) + " bytes of data");
 
   std::vector<T> data(count);
-  if (!in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(count * sizeof(T))))
-    fail(path + ": truncated .npy data (expected " + std::to_string(count) + " elements)");
+  if (count > 0) std::memcpy(data.data(), file.data() + kPreambleBytes + header_len, data_bytes);
   return data;
 }
 

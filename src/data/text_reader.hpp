@@ -12,15 +12,13 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/read_file.hpp"
 
 namespace gcn::detail {
 
-// Reads `path` completely; throws gcn::Error "path: cannot open/read ..." when it can't.
-std::string read_whole_file(const std::string& path);
-
 class TextReader {
  public:
-  explicit TextReader(std::string path) : path_(std::move(path)), text_(read_whole_file(path_)) {}
+  explicit TextReader(std::string path) : path_(std::move(path)), text_(read_file(path_)) {}
 
   const std::string& path() const { return path_; }
   int64_t line_number() const { return line_; }

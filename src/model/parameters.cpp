@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
+#include "core/read_file.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
@@ -44,10 +45,17 @@ Parameters<float> load_parameters(const std::string& path) {
   Parameters<float> params;
   try {
     for (const auto& layer : doc.at("layers")) {
-      Matrix<float> w(layer.at("rows").get<int64_t>(), layer.at("cols").get<int64_t>());
-      const auto values = layer.at("weight").get<std::vector<float>>();
-      if (static_cast<int64_t>(values.size()) != w.size()) fail(path + ": weight has the wrong number of values");
-      w.data = values;
+      // The shape is checked against the values the file really holds before it sizes anything:
+      // a short file claiming a 3e9 x 1 matrix must not allocate 12 GB.
+      const int64_t rows = layer.at("rows").get<int64_t>(), cols = layer.at("cols").get<int64_t>();
+      const auto& weight = layer.at("weight");
+      if (!weight.is_array()) fail(path + ": weight is not an array");
+      const auto count = static_cast<int64_t>(weight.size());
+      if (rows < 0 || cols < 0 || (cols > 0 && rows > count / cols) || rows * cols != count)
+        fail(path + ": layer " + std::to_string(params.num_layers()) + " claims " + std::to_string(rows) + " x " +
+             std::to_string(cols) + " weights, the file holds " + std::to_string(count) + " values");
+      Matrix<float> w(rows, cols);
+      w.data = weight.get<std::vector<float>>();
       params.weights.push_back(std::move(w));
       params.biases.push_back(layer.at("bias").get<std::vector<float>>());
     }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/atomic_file.hpp"
+#include "core/read_file.hpp"
 #include "core/error.hpp"
 
 namespace gcn {

@@ -9,6 +9,7 @@
 #include "bench/process.hpp"
 #include "bench/python.hpp"
 #include "core/atomic_file.hpp"
+#include "core/read_file.hpp"
 #include "report/result_schema.hpp"
 
 namespace gcn {

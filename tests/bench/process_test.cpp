@@ -5,6 +5,7 @@
 
 #include "bench/process.hpp"
 #include "core/atomic_file.hpp"
+#include "core/read_file.hpp"
 
 namespace gcn {
 namespace {

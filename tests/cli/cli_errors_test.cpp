@@ -2,6 +2,7 @@
 // mistake ends with exit status 2 and one clear line on stderr, never a signal or a hang; and
 // `--help` of every subcommand exits 0 and names every flag.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -199,6 +200,37 @@ TEST_F(CliErrors, EmptyPathsAreErrors) {
   expect_bad_input(run_gcnbench({"export", "--synthetic", kTinyGraph, "--out", ""}), {"--out", "empty path"});
   expect_bad_input(run_gcnbench({"bench", "--synthetic", kTinyGraph, "--out", ""}), {"--out", "empty path"});
   expect_bad_input(run_gcnbench({"report", ""}), {"empty path"});
+}
+
+// Inputs that are not regular files are refused at once, naming the path: a FIFO once blocked
+// gcnbench forever in open(), /dev/zero was read until memory ran out.
+TEST_F(CliErrors, InputsThatAreNotRegularFilesAreRefused) {
+  dir.write("d/meta.txt", "nodes 3\nfeatures 2\nclasses 2\nedges 1\ntrain 1\nval 1\ntest 1\n");
+  dir.write("d/features.txt", "0\n1\n0 1\n");
+  dir.write("d/labels.txt", "0\n1\n0\n");
+  dir.write("d/split.txt", "train\nval\ntest\n");
+  ASSERT_EQ(::mkfifo(dir.file("d/edges.txt").c_str(), 0600), 0);
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("d")}), {dir.file("d/edges.txt"), "not a regular file"});
+
+  std::string content;
+  for (int i = 0; i < 1500; ++i) content += std::to_string(i) + " 0 1 A\n";
+  dir.write("cora.content", content);
+  ASSERT_EQ(::mkfifo(dir.file("cora.cites").c_str(), 0600), 0);
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("cora.content")}), {dir.file("cora.cites"), "not a regular file"});
+
+  ASSERT_EQ(::mkfifo(dir.file("weights.json").c_str(), 0600), 0);
+  for (const std::string& weights : {dir.file("weights.json"), std::string("/dev/zero")})
+    expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--init-weights", weights}), {weights, "not a regular file"});
+  ASSERT_EQ(::mkfifo(dir.file("results.jsonl").c_str(), 0600), 0);
+  expect_bad_input(run_gcnbench({"report", dir.file("results.jsonl")}), {dir.file("results.jsonl"), "not a regular file"});
+}
+
+// A weights file whose shapes claim more values than it holds is refused before anything is
+// sized from them (96 bytes claiming a 3e9 x 1 matrix once drove 11.7 GB of memory).
+TEST_F(CliErrors, WeightsFileClaimingMoreThanItHoldsIsRefusedCheaply) {
+  dir.write("w.json", R"({"format":"gcnbench-parameters-1","layers":[{"rows":3000000000,"cols":1,"weight":[1],"bias":[0]}]})");
+  expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--init-weights", dir.file("w.json")}),
+                   {dir.file("w.json"), "3000000000 x 1", "holds 1 values"});
 }
 
 // A seed range that ends at the largest seed ends (the loop once wrapped around forever).

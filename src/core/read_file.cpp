@@ -1,4 +1,4 @@
-#include "data/text_reader.hpp"
+#include "core/read_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,14 +7,15 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/error.hpp"
 #include "core/memory.hpp"
 
-namespace gcn::detail {
+namespace gcn {
 
-std::string read_whole_file(const std::string& path) {
-  // POSIX open/fstat/read: the size is known before reading, and a directory or a device is
-  // refused instead of being read (ftell on a directory reports a huge size).
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+std::string read_file(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one; on a
+  // regular file it changes nothing.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) fail(path + ": cannot open: " + std::strerror(errno));
   struct Closer {
     int fd;
@@ -22,7 +23,8 @@ std::string read_whole_file(const std::string& path) {
   } closer{fd};
   struct stat info {};
   if (::fstat(fd, &info) != 0) fail(path + ": cannot read: " + std::strerror(errno));
-  if (!S_ISREG(info.st_mode)) fail(path + ": cannot read: not a regular file");
+  if (S_ISDIR(info.st_mode)) fail(path + ": cannot read: is a directory");
+  if (!S_ISREG(info.st_mode)) fail(path + ": cannot read: not a regular file (a FIFO, socket or device)");
   std::string text;
   text.resize(checked_element_count(static_cast<int64_t>(info.st_size), 1, 1, path));
   size_t got = 0;
@@ -37,4 +39,4 @@ std::string read_whole_file(const std::string& path) {
   return text;
 }
 
-}  // namespace gcn::detail
+}  // namespace gcn

@@ -90,9 +90,10 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
   row["epoch_ms"] = {{"samples", t.count}, {"mean", t.mean},     {"std", t.stddev},
                      {"median", t.median}, {"min", t.min},       {"max", t.max},
                      {"ci95_low", t.ci95_low}, {"ci95_high", t.ci95_high}};
-  row["test_acc_mean"] = acc.mean;
-  row["test_acc_std"] = acc.stddev;
-  row["test_loss_mean"] = compute_stats(losses).mean;
+  // No accuracy at all (an empty test split) is null, never 0.
+  row["test_acc_mean"] = accuracies.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.mean);
+  row["test_acc_std"] = accuracies.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.stddev);
+  row["test_loss_mean"] = losses.empty() ? nlohmann::json(nullptr) : nlohmann::json(compute_stats(losses).mean);
   row["peak_host_bytes"] = peak_host;
   row["peak_device_bytes"] = peak_device;
   row["speedup"] = nullptr;

@@ -54,7 +54,7 @@ struct BenchCommand {
   std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir(), timing_list, reference;
   int runs = 5, epochs = 0, warmup = 5, threads = 0;
   double timeout_s = 600;
-  bool force = false, per_run_timing = false;
+  bool force = false, per_run_timing = false, allow_edgeless = false;
   CLI::App* app = nullptr;
 
   // Model flags other than --preset/--epochs/--adj pass through to every child; they are
@@ -136,6 +136,11 @@ struct BenchCommand {
       s.options.dataset = "cora";
       list.push_back(s);
     }
+    if (allow_edgeless)
+      for (auto& s : list) {
+        s.options.allow_edgeless = true;
+        s.words.push_back("--allow-edgeless");
+      }
     return list;
   }
 
@@ -341,6 +346,7 @@ void add_bench_command(CLI::App& app) {
       ->check(non_empty_path());
   sub->add_option("--synthetic", command->synthetics,
                   "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
+  sub->add_flag("--allow-edgeless", command->allow_edgeless, "Run even a graph with no edge after loading");
   sub->add_option("--adj", command->adj, "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
                                          "(default: the preset's, plus any other a selected peer uses)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();

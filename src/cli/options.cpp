@@ -22,11 +22,15 @@ void add_data_options(CLI::App& app, DataOptions& options) {
                                    "Synthetic planted-partition graph: nodes=N,degree=D,features=F,classes=C,seed=S"
                                    "[,density=P][,homophily=H]")
                        ->check(non_empty_path());
+  app.add_flag("--allow-edgeless", options.allow_edgeless,
+               "Train even when the graph has no edge after loading (then a GCN is a per-node MLP)");
   dataset->excludes(data)->excludes(synthetic);
   data->excludes(synthetic);
 }
 
-Dataset load_dataset(const DataOptions& options) {
+namespace {
+
+Dataset load_any_dataset(const DataOptions& options) {
   if (!options.synthetic.empty()) return generate_synthetic(parse_synthetic_spec(options.synthetic));
   if (!options.data_path.empty()) {
     const std::string& path = options.data_path;
@@ -34,6 +38,22 @@ Dataset load_dataset(const DataOptions& options) {
     return load_text_dataset(path);
   }
   return load_named_dataset(options.dataset.empty() ? "cora" : options.dataset);
+}
+
+}  // namespace
+
+Dataset load_dataset(const DataOptions& options) {
+  Dataset data = load_any_dataset(options);
+  if (data.num_undirected_edges() == 0 && data.num_nodes > 1 && !options.allow_edgeless) {
+    const std::string& path = options.data_path;
+    const std::string where = !options.synthetic.empty() ? "--synthetic " + options.synthetic
+                              : path.ends_with(".content") ? path.substr(0, path.size() - 8) + ".cites"
+                              : !path.empty()              ? path + "/edges.txt"
+                                                           : describe_data_source(options);
+    fail(where + ": the graph has no edge after loading (an empty file, or every citation names an unknown paper); "
+         "pass --allow-edgeless to train on it anyway");
+  }
+  return data;
 }
 
 std::string describe_data_source(const DataOptions& options) {

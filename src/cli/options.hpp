@@ -23,10 +23,12 @@ struct DataOptions {
   std::string dataset;    // --dataset cora|citeseer
   std::string data_path;  // --data DIR or PATH/name.content
   std::string synthetic;  // --synthetic SPEC
+  bool allow_edgeless = false;  // --allow-edgeless: a graph without edges is not an error
 };
 
 void add_data_options(CLI::App& app, DataOptions& options);
-// Exactly one source must be given; "cora" when none is.
+// Exactly one source must be given; "cora" when none is. A graph with no edge after loading (an
+// empty .cites file, citations that all name unknown papers) is an error unless allowed.
 Dataset load_dataset(const DataOptions& options);
 // A short label for reports: "cora", the directory name, or the synthetic name.
 std::string describe_data_source(const DataOptions& options);

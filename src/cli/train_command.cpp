@@ -1,6 +1,8 @@
 // `gcnbench train`: trains one backend on one dataset for a list of seeds and prints a line
 // per epoch (or JSON lines) and a summary.
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <iostream>
 #include <memory>
 
@@ -16,6 +18,14 @@
 
 namespace gcn::cli {
 namespace {
+
+// "0.8150", or "n/a" for a metric that cannot be computed (an empty split).
+std::string metric_text(double value) {
+  if (!std::isfinite(value)) return "n/a";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4f", value);
+  return buffer;
+}
 
 struct TrainCommand {
   DataOptions data;
@@ -68,17 +78,18 @@ struct TrainCommand {
       if (json) {
         std::cout << epoch_event(seed, epoch, m, ms).dump() << '\n';
       } else if (!quiet) {
-        std::printf("seed %llu  epoch %4d  train_loss %.4f  val_loss %.4f  val_acc %.4f  epoch_ms %s\n",
-                    static_cast<unsigned long long>(seed), epoch, m.train_loss, m.val_loss, m.val_acc,
-                    ms ? std::to_string(*ms).c_str() : "-");
+        std::printf("seed %llu  epoch %4d  train_loss %.4f  val_loss %s  val_acc %s  epoch_ms %s\n",
+                    static_cast<unsigned long long>(seed), epoch, m.train_loss, metric_text(m.val_loss).c_str(),
+                    metric_text(m.val_acc).c_str(), ms ? std::to_string(*ms).c_str() : "-");
       }
     };
     const auto on_run = [&](const RunResult& r) {
       if (json) {
         std::cout << run_event(r, peak_rss_bytes(), engine->info().peak_device_bytes).dump() << '\n';
       } else {
-        std::printf("seed %llu  test_loss %.4f  test_acc %.4f  epoch_ms_mean %.4f  (%d epochs, %.1f ms)\n",
-                    static_cast<unsigned long long>(r.seed), r.test.loss, r.test.accuracy, r.epoch_ms_mean,
+        std::printf("seed %llu  test_loss %s  test_acc %s  epoch_ms_mean %.4f  (%d epochs, %.1f ms)\n",
+                    static_cast<unsigned long long>(r.seed), metric_text(r.test.loss).c_str(),
+                    metric_text(r.test.accuracy).c_str(), r.epoch_ms_mean,
                     static_cast<int>(r.epochs.size()), r.total_ms);
       }
       std::fflush(stdout);
@@ -88,12 +99,15 @@ struct TrainCommand {
     if (json) {
       std::cout << summary.dump() << std::endl;
     } else {
-      std::printf("%s on %s (%s adjacency, %s features, preset %s): test_acc %.4f +- %.4f over %zu seed(s), "
-                  "test_loss %.4f, epoch %.4f ms (median %.4f)\n",
+      const auto number = [&](const char* key) {
+        return summary[key].is_number() ? summary[key].get<double>() : std::numeric_limits<double>::quiet_NaN();
+      };
+      std::printf("%s on %s (%s adjacency, %s features, preset %s): test_acc %s +- %s over %zu seed(s), "
+                  "test_loss %s, epoch %.4f ms (median %.4f)\n",
                   backend.c_str(), problem.dataset_name.c_str(), to_string(config.adjacency), to_string(config.features),
-                  config.preset.c_str(), summary["test_acc_mean"].get<double>(), summary["test_acc_std"].get<double>(),
-                  runs.size(), summary["test_loss_mean"].get<double>(), summary["epoch_ms_mean"].get<double>(),
-                  summary["epoch_ms_median"].get<double>());
+                  config.preset.c_str(), metric_text(number("test_acc_mean")).c_str(),
+                  metric_text(number("test_acc_std")).c_str(), runs.size(), metric_text(number("test_loss_mean")).c_str(),
+                  number("epoch_ms_mean"), number("epoch_ms_median"));
     }
   }
 

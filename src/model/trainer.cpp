@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 
@@ -14,8 +15,16 @@ double elapsed_ms(Clock::time_point since) {
   return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
 }
 
-void check_finite(const EpochMetrics& m, uint64_t seed, int epoch) {
-  if (std::isfinite(m.train_loss) && std::isfinite(m.val_loss)) return;
+constexpr double kNotComputable = std::numeric_limits<double>::quiet_NaN();
+
+// A metric over an empty split cannot be computed: it is NaN (null in JSON, "n/a" on the
+// terminal), never the 0 the backends return for it.
+void mark_empty_val(EpochMetrics& m, const Problem& problem) {
+  if (problem.num_val == 0) m.val_loss = m.val_acc = kNotComputable;
+}
+
+void check_finite(const EpochMetrics& m, const Problem& problem, uint64_t seed, int epoch) {
+  if (std::isfinite(m.train_loss) && (problem.num_val == 0 || std::isfinite(m.val_loss))) return;
   fail("training diverged: loss is " + std::to_string(m.train_loss) + " (train), " + std::to_string(m.val_loss) +
        " (val) at epoch " + std::to_string(epoch) + " of seed " + std::to_string(seed) +
        "; try a smaller --lr");
@@ -90,10 +99,12 @@ std::vector<RunResult> train(Backend& backend, const Problem& problem, const Tra
       const std::vector<EpochMetrics> metrics = backend.collect_metrics();
       const double ms = timing == Timing::Dispatch ? dispatch_ms : elapsed_ms(epoch_start);
       if (metrics.size() != 1) fail("backend returned " + std::to_string(metrics.size()) + " metrics for one epoch");
-      check_finite(metrics[0], seed, e);
-      run.epochs.push_back(metrics[0]);
+      EpochMetrics m = metrics[0];
+      mark_empty_val(m, problem);
+      check_finite(m, problem, seed, e);
+      run.epochs.push_back(m);
       run.epoch_ms.push_back(ms);
-      if (on_epoch) on_epoch(seed, e, metrics[0], ms);
+      if (on_epoch) on_epoch(seed, e, m, ms);
     }
     if (!per_epoch_sync) {
       run.epochs = backend.collect_metrics();
@@ -104,13 +115,14 @@ std::vector<RunResult> train(Backend& backend, const Problem& problem, const Tra
     run.epoch_ms_mean = run.total_ms / epochs;
     if (!per_epoch_sync) {
       for (int e = 0; e < epochs; ++e) {
-        check_finite(run.epochs[e], seed, e);
+        mark_empty_val(run.epochs[e], problem);
+        check_finite(run.epochs[e], problem, seed, e);
         if (on_epoch) on_epoch(seed, e, run.epochs[e], std::nullopt);
       }
     }
     check_parameters_finite(backend.parameters(), seed, epochs);
-    run.test = backend.evaluate(Split::Test);
-    if (!std::isfinite(run.test.loss))
+    run.test = problem.num_test > 0 ? backend.evaluate(Split::Test) : EvalMetrics{kNotComputable, kNotComputable};
+    if (problem.num_test > 0 && !std::isfinite(run.test.loss))
       fail("training diverged: test loss is " + std::to_string(run.test.loss) + " after the last epoch, epoch " +
            std::to_string(epochs - 1) + ", of seed " + std::to_string(seed) + "; try a smaller --lr");
     if (on_run) on_run(run);

@@ -51,7 +51,8 @@ using RunCallback = std::function<void(const RunResult&)>;
 // The timing a run of `backend` gets under `requested` (Auto resolved).
 Timing resolve_timing(Timing requested, const Backend& backend);
 
-// Trains one run per seed. Throws gcn::Error naming the seed and epoch if a loss becomes NaN/Inf.
+// Trains one run per seed. Throws gcn::Error naming the seed and epoch if a loss becomes NaN/Inf,
+// or the parameter if one does. Metrics of an empty val or test split are NaN: not computable.
 std::vector<RunResult> train(Backend& backend, const Problem& problem, const TrainOptions& options,
                              const EpochCallback& on_epoch = {}, const RunCallback& on_run = {});
 

@@ -1,5 +1,6 @@
 #include "report/result_schema.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "core/atomic_file.hpp"
@@ -56,11 +57,12 @@ const Field kAlways[] = {
     {"features", Kind::String, true},       {"threads", Kind::Integer, true},
     {"blas", Kind::String, true},
 };
-// Measurements: numbers on "ok" rows, null on the others.
+// Measurements: numbers on "ok" rows (the accuracies may be null there too: an empty test
+// split has none), null on the others.
 const Field kMeasured[] = {
     {"timing", Kind::String, false},          {"epoch_ms", Kind::Object, false},
-    {"test_acc_mean", Kind::Number, false},   {"test_acc_std", Kind::Number, false},
-    {"test_loss_mean", Kind::Number, false},  {"peak_host_bytes", Kind::Integer, false},
+    {"test_acc_mean", Kind::Number, true},    {"test_acc_std", Kind::Number, true},
+    {"test_loss_mean", Kind::Number, true},  {"peak_host_bytes", Kind::Integer, false},
     {"peak_device_bytes", Kind::Integer, false}, {"speedup", Kind::Number, false},
     {"baseline", Kind::String, false},
 };
@@ -101,7 +103,7 @@ std::vector<std::string> validate_result_row(const nlohmann::json& row) {
     return errors;
   }
   const bool ok = status == "ok";
-  for (const auto& field : kMeasured) check(row, field, !ok, "", errors);
+  for (const auto& field : kMeasured) check(row, field, !ok || field.nullable, "", errors);
   if (ok && row.contains("epoch_ms") && row["epoch_ms"].is_object()) {
     const auto& t = row["epoch_ms"];
     if (!t.contains("samples") || !t["samples"].is_number_integer() || t["samples"].get<int64_t>() < 1)
@@ -111,6 +113,12 @@ std::vector<std::string> validate_result_row(const nlohmann::json& row) {
     if (errors.empty() && !(t["min"] <= t["median"] && t["median"] <= t["max"] && t["ci95_low"] <= t["mean"] &&
                             t["mean"] <= t["ci95_high"]))
       errors.push_back("epoch_ms: min <= median <= max and ci95_low <= mean <= ci95_high do not hold");
+    // An epoch takes time: a zero or negative sample is a broken clock or an edited file, and
+    // would make every speedup against it infinite or negative.
+    if (errors.empty() && !(t["min"].get<double>() > 0)) errors.push_back("epoch_ms.min: epoch times must be positive");
+    if (row.contains("speedup") && row["speedup"].is_number() &&
+        !(std::isfinite(row["speedup"].get<double>()) && row["speedup"].get<double>() > 0))
+      errors.push_back("speedup: expected a positive finite number or null");
     if (row.contains("timing") && row["timing"] != "per-epoch" && row["timing"] != "per-run" &&
         row["timing"] != "dispatch")
       errors.push_back("timing: expected \"per-epoch\", \"per-run\" or \"dispatch\"");

@@ -96,7 +96,10 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
                   format_ms(t["median"].get<double>()), format_ms(t["min"].get<double>()),
                   format_ms(t["ci95_low"].get<double>()) + "–" + format_ms(t["ci95_high"].get<double>()),
                   text(t["samples"]),
-                  format("%.3f", row["test_acc_mean"].get<double>()) + " ± " + format("%.3f", row["test_acc_std"].get<double>()),
+                  row["test_acc_mean"].is_number()
+                      ? format("%.3f", row["test_acc_mean"].get<double>()) + " ± " +
+                            format("%.3f", row["test_acc_std"].get<double>())
+                      : "n/a",
                   format_bytes(row.value("peak_host_bytes", uint64_t{0})),
                   device_bytes ? format_bytes(device_bytes) : "-",
                   row["speedup"].is_number() ? format("%.2fx", row["speedup"].get<double>()) : "-"});

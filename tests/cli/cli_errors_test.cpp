@@ -13,6 +13,7 @@
 
 #include "bench/process.hpp"
 #include "cli/commands.hpp"
+#include "core/read_file.hpp"
 #include "data/data_test_util.hpp"
 
 namespace gcn {
@@ -231,6 +232,78 @@ TEST_F(CliErrors, WeightsFileClaimingMoreThanItHoldsIsRefusedCheaply) {
   dir.write("w.json", R"({"format":"gcnbench-parameters-1","layers":[{"rows":3000000000,"cols":1,"weight":[1],"bias":[0]}]})");
   expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--init-weights", dir.file("w.json")}),
                    {dir.file("w.json"), "3000000000 x 1", "holds 1 values"});
+}
+
+// Six nodes, three edges, with `split` as the split file's lines (and meta's counts to match).
+void write_small_dataset(const TempDir& dir, const std::string& name, const std::vector<std::string>& split) {
+  int train = 0, val = 0, test = 0;
+  std::string split_text;
+  for (const auto& s : split) {
+    train += s == "train", val += s == "val", test += s == "test";
+    split_text += s + "\n";
+  }
+  dir.write(name + "/meta.txt", "nodes 6\nfeatures 2\nclasses 2\nedges 3\ntrain " + std::to_string(train) + "\nval " +
+                                    std::to_string(val) + "\ntest " + std::to_string(test) + "\n");
+  dir.write(name + "/edges.txt", "0 1\n2 3\n4 5\n");
+  dir.write(name + "/features.txt", "0\n1\n0 1\n0\n1\n0 1\n");
+  dir.write(name + "/labels.txt", "0\n1\n0\n1\n0\n1\n");
+  dir.write(name + "/split.txt", split_text);
+}
+
+// A metric over an empty split cannot be computed: it is n/a on the terminal and null in JSON
+// and in bench's results, never the 0.0000 it once was; the run itself succeeds.
+TEST_F(CliErrors, MetricsOfAnEmptySplitAreAbsentNotZero) {
+  write_small_dataset(dir, "no-test", {"train", "train", "val", "val", "none", "none"});
+  const CliRun text = run_gcnbench({"train", "--data", dir.file("no-test"), "--epochs", "3"});
+  ASSERT_TRUE(text.result.succeeded()) << text.result.stderr_tail;
+  EXPECT_NE(text.stdout_text.find("test_acc n/a"), std::string::npos) << text.stdout_text;
+  EXPECT_EQ(text.stdout_text.find("test_acc 0.0000"), std::string::npos) << text.stdout_text;
+  const CliRun json = run_gcnbench({"train", "--data", dir.file("no-test"), "--epochs", "3", "--json"});
+  ASSERT_TRUE(json.result.succeeded()) << json.result.stderr_tail;
+  EXPECT_NE(json.stdout_text.find("\"test_acc\":null"), std::string::npos) << json.stdout_text;
+
+  write_small_dataset(dir, "no-val", {"train", "train", "test", "test", "none", "none"});
+  const CliRun no_val = run_gcnbench({"train", "--data", dir.file("no-val"), "--epochs", "3"});
+  ASSERT_TRUE(no_val.result.succeeded()) << no_val.result.stderr_tail;
+  EXPECT_NE(no_val.stdout_text.find("val_loss n/a"), std::string::npos) << no_val.stdout_text;
+
+  const CliRun bench = run_gcnbench({"bench", "--data", dir.file("no-test"), "--backends", "cpu-ref", "--peers", "none",
+                                     "--runs", "1", "--epochs", "2", "--warmup", "0", "--out", dir.file("b")});
+  ASSERT_TRUE(bench.result.succeeded()) << bench.result.stderr_tail;
+  EXPECT_NE(bench.stdout_text.find("n/a"), std::string::npos) << bench.stdout_text;
+  const std::string results = read_file(dir.file("b/results.jsonl"));
+  EXPECT_NE(results.find("\"test_acc_mean\":null"), std::string::npos) << results;
+}
+
+// A graph with no edge after loading is an error naming the file, unless asked for: an empty
+// .cites file once trained an edgeless graph with exit 0.
+TEST_F(CliErrors, AGraphWithoutEdgesIsAnErrorUnlessAllowed) {
+  std::string content;
+  for (int i = 0; i < 1500; ++i) content += std::to_string(i) + " 0 1 " + (i % 2 ? "A" : "B") + "\n";
+  dir.write("cora.content", content);
+  dir.write("cora.cites", "");
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("cora.content"), "--epochs", "2"}),
+                   {dir.file("cora.cites"), "no edge", "--allow-edgeless"});
+  dir.write("cora.cites", "90001 90002\n");  // every citation names an unknown paper
+  expect_bad_input(run_gcnbench({"train", "--data", dir.file("cora.content"), "--epochs", "2"}),
+                   {dir.file("cora.cites"), "no edge"});
+  const CliRun allowed = run_gcnbench({"train", "--data", dir.file("cora.content"), "--epochs", "2", "--allow-edgeless"});
+  EXPECT_TRUE(allowed.result.succeeded()) << allowed.result.stderr_tail;
+}
+
+// report reads with the writer's rules: a row with a zero epoch time (an edited or broken
+// file) is refused naming the file and line, instead of giving infinite or NaN speedups.
+TEST_F(CliErrors, ReportRefusesZeroEpochTimes) {
+  const CliRun bench = run_gcnbench({"bench", "--synthetic", kTinyGraph, "--backends", "cpu-ref", "--peers", "none",
+                                     "--runs", "1", "--epochs", "2", "--warmup", "0", "--out", dir.file("b")});
+  ASSERT_TRUE(bench.result.succeeded()) << bench.result.stderr_tail;
+  std::string results = read_file(dir.file("b/results.jsonl"));
+  const size_t at = results.find("\"min\":");
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = results.find_first_of(",}", at);
+  results.replace(at, end - at, "\"min\":0");
+  dir.write("edited/results.jsonl", results);
+  expect_bad_input(run_gcnbench({"report", dir.file("edited")}), {dir.file("edited/results.jsonl") + ":1:", "positive"});
 }
 
 // A seed range that ends at the largest seed ends (the loop once wrapped around forever).

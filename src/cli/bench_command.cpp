@@ -273,7 +273,7 @@ struct BenchCommand {
 
     const nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/" + utc_date() + "-" + environment.value("host", "host");
-    prepare_output_dir(out, force);
+    const OutputDirLock lock = prepare_output_dir(out, force);
     std::cerr << "gcnbench bench: results in " << out << "\n";
 
     const std::string self = self_executable().string();

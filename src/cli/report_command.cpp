@@ -45,7 +45,7 @@ void add_report_command(CLI::App& app) {
     text.command_line = own_command_line();
     std::cout << render_text(make_table(rows));
     if (!command->out.empty()) {
-      prepare_output_dir(command->out, command->force);
+      const OutputDirLock lock = prepare_output_dir(command->out, command->force);
       const std::string chart_error = write_result_dir(command->out, rows, text);
       if (!chart_error.empty()) std::cerr << "gcnbench report: no chart: " << chart_error << "\n";
       std::cout << "wrote " << command->out << "\n";

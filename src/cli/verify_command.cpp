@@ -53,6 +53,25 @@ Curves train_curves(const std::vector<std::string>& argv, const std::string& who
   return curves;
 }
 
+// The temporary export and weights: removed on every way out of verify (a failing peer, bad
+// data), kept only when asked.
+struct WorkDirectory {
+  std::string path;
+  bool keep = false;
+  WorkDirectory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "gcnbench-verify-XXXXXX").string();  // $TMPDIR
+    if (!mkdtemp(pattern.data())) fail("cannot create a temporary directory like " + pattern);
+    path = pattern;
+  }
+  WorkDirectory(const WorkDirectory&) = delete;
+  WorkDirectory& operator=(const WorkDirectory&) = delete;
+  ~WorkDirectory() {
+    if (keep) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 struct VerifyCommand {
   DataOptions data;
   ModelOptions model;
@@ -60,7 +79,8 @@ struct VerifyCommand {
   double timeout_s = 600;
   bool keep = false;
 
-  void run() const {
+  // True when every backend passed.
+  bool run() const {
     ModelConfig config = model.resolve();
     std::vector<std::string> model_args;
     const std::vector<std::string> explicit_args = model.explicit_arguments();
@@ -99,9 +119,8 @@ struct VerifyCommand {
       fail("no Python can import " + spec->module + " for peer " + spec->name + " (set GCNBENCH_PYTHON):" + why);
     }
 
-    char pattern[] = "/tmp/gcnbench-verify-XXXXXX";
-    if (!mkdtemp(pattern)) fail("cannot create a temporary directory in /tmp");
-    const std::string work = pattern;
+    WorkDirectory work_dir;
+    const std::string& work = work_dir.path;
     const Problem problem = make_problem(load_dataset(data), config);
     export_problem(problem, work + "/problem");
     const std::string weights = work + "/initial-weights.json";
@@ -132,6 +151,7 @@ struct VerifyCommand {
     if (!data.dataset.empty()) data_words = {"--dataset", data.dataset};
     if (!data.data_path.empty()) data_words = {"--data", data.data_path};
     if (!data.synthetic.empty()) data_words = {"--synthetic", data.synthetic};
+    if (data.allow_edgeless) data_words.push_back("--allow-edgeless");
     const std::string self = self_executable().string();
 
     bool all_passed = true;
@@ -149,13 +169,11 @@ struct VerifyCommand {
                 << "): train loss " << train.detail << "; val loss " << val.detail << "\n";
     }
     if (keep) {
+      work_dir.keep = true;
       std::cout << "inputs kept in " << work << "\n";
-    } else {
-      std::error_code ec;
-      std::filesystem::remove_all(work, ec);
     }
     std::cout << (all_passed ? "verify: PASS" : "verify: FAIL") << std::endl;
-    if (!all_passed) std::exit(1);  // distinct from 2 (bad input, a run that could not start)
+    return all_passed;
   }
 };
 
@@ -180,7 +198,11 @@ void add_verify_command(CLI::App& app) {
       ->capture_default_str()
       ->check(non_empty_path());
   sub->add_flag("--keep", command->keep, "Keep the exported problem and initial weights (path printed)");
-  sub->callback([command] { command->run(); });
+  // Exit status 1 for a FAIL, distinct from 2 (bad input, a run that could not start); after run()
+  // returned, so the temporary directory is gone.
+  sub->callback([command] {
+    if (!command->run()) std::exit(1);
+  });
 }
 
 }  // namespace gcn::cli

@@ -50,6 +50,33 @@ void write_files(const Problem& p, const fs::path& dir) {
   write_npy((dir / "split.npy").string(), split);
 }
 
+// The files an export consists of: the only ones replacing an export may delete.
+const char* const kExportFiles[] = {"problem.json",     "adj_indptr.npy",  "adj_indices.npy",
+                                    "adj_data.npy",     "feat_indptr.npy", "feat_indices.npy",
+                                    "feat_data.npy",    "labels.npy",      "split.npy"};
+
+// Only a previous export is replaced: a directory holding nothing but export files (and
+// problem.json among them). Anything else in it, a file or a folder of the user's, stops the
+// export before a byte is deleted.
+void remove_previous_export(const fs::path& target) {
+  std::error_code ec;
+  if (fs::is_symlink(target) || !fs::is_directory(target) || !fs::exists(target / "problem.json"))
+    fail(target.string() + ": exists and is not a gcnbench export (no problem.json); not replacing it");
+  for (const auto& entry : fs::directory_iterator(target)) {
+    const std::string name = entry.path().filename().string();
+    bool known = false;
+    for (const char* file : kExportFiles) known |= name == file;
+    if (!known || !entry.is_regular_file())
+      fail(target.string() + ": holds " + name + ", which an export does not write; not replacing it (choose another --out)");
+  }
+  for (const char* file : kExportFiles) {
+    fs::remove(target / file, ec);
+    if (ec) fail((target / file).string() + ": cannot remove the previous export's file: " + ec.message());
+  }
+  fs::remove(target, ec);
+  if (ec) fail(target.string() + ": cannot remove the previous export: " + ec.message());
+}
+
 }  // namespace
 
 void export_problem(const Problem& p, const std::string& dir) {
@@ -73,13 +100,7 @@ void export_problem(const Problem& p, const std::string& dir) {
   if (!fs::create_directory(tmp, ec) || ec) fail(tmp.string() + ": cannot create directory: " + ec.message());
   try {
     write_files(p, tmp);
-    if (fs::exists(target)) {
-      // Only a previous export is replaced, never a directory that happens to have this name.
-      if (!fs::is_directory(target) || !fs::exists(target / "problem.json"))
-        fail(target.string() + ": exists and is not a gcnbench export (no problem.json); not replacing it");
-      fs::remove_all(target, ec);
-      if (ec) fail(target.string() + ": cannot remove the previous export: " + ec.message());
-    }
+    if (fs::exists(fs::symlink_status(target))) remove_previous_export(target);
     fs::rename(tmp, target, ec);
     if (ec) fail(target.string() + ": cannot rename " + tmp.string() + " to it: " + ec.message());
   } catch (...) {

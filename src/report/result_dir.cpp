@@ -1,5 +1,11 @@
 #include "report/result_dir.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "core/atomic_file.hpp"
@@ -10,16 +16,40 @@
 
 namespace gcn {
 
-void prepare_output_dir(const std::string& dir, bool force) {
+namespace {
+
+constexpr const char* kLockName = ".gcnbench-lock";
+// What a results directory consists of: the only entries --force removes.
+const char* const kResultEntries[] = {"results.jsonl", "results.csv", "report.md", "chart.png",
+                                      "chart.svg",     "stderr.log",  "problems"};
+
+}  // namespace
+
+OutputDirLock::~OutputDirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+OutputDirLock prepare_output_dir(const std::string& dir, bool force) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) fail(dir + ": exists and is not a directory");
-    if (!fs::is_empty(dir, ec) && !force) fail(dir + ": already exists; choose another --out or pass --force to overwrite");
-    return;
-  }
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) fail(dir + ": exists and is not a directory");
   fs::create_directories(dir, ec);
   if (ec) fail(dir + ": cannot create: " + ec.message());
+  const std::string lock_path = (fs::path(dir) / kLockName).string();
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) fail(lock_path + ": cannot create: " + std::strerror(errno));
+  OutputDirLock lock(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
+    fail(dir + ": another gcnbench is writing its results there now; choose another --out");
+  bool empty = true;
+  for (const auto& entry : fs::directory_iterator(dir)) empty &= entry.path().filename() == kLockName;
+  if (empty) return lock;
+  if (!force) fail(dir + ": already exists; choose another --out or pass --force to overwrite");
+  for (const char* name : kResultEntries) {
+    fs::remove_all(fs::path(dir) / name, ec);
+    if (ec) fail((fs::path(dir) / name).string() + ": cannot remove the previous result: " + ec.message());
+  }
+  return lock;
 }
 
 std::string write_result_dir(const std::string& dir, const std::vector<nlohmann::json>& rows, ReportText text) {

@@ -1,10 +1,14 @@
 // `gcnbench bench`, `report` and `verify` run as a user runs them: the built binary
 // ($GCNBENCH_BINARY, set by CTest) on a tiny synthetic graph with cpu-ref, plus the PyTorch peer
 // when /usr/bin/python3 (or $GCNBENCH_PYTHON...) has torch, and jax, absent here, as a skipped row.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "bench/process.hpp"
 #include "bench/python.hpp"
@@ -148,6 +152,35 @@ TEST_F(BenchEndToEnd, UnknownReferenceOrTimingStopsBeforeRunning) {
     EXPECT_NE(r.stderr_tail.find(flags[0]), std::string::npos) << r.stderr_tail;
     EXPECT_FALSE(std::filesystem::exists(out_ + "/results.jsonl"));
   }
+}
+
+// --force replaces the whole previous set (no old chart or log beside new results) and deletes
+// nothing it did not write; a directory another gcnbench is writing is refused.
+TEST_F(BenchEndToEnd, ForceReplacesTheWholeSetAndALockedDirectoryIsRefused) {
+  std::filesystem::create_directories(out_ + "/problems/old");
+  for (const char* name : {"chart.png", "chart.svg", "stderr.log", "report.md"}) std::ofstream(out_ + "/" + name) << "OLD";
+  std::ofstream(out_ + "/notes.txt") << "mine";
+  const std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
+                                         "1", "--epochs", "2", "--warmup", "0", "--peers", "none", "--out", out_};
+  std::vector<std::string> forced = argv;
+  forced.push_back("--force");
+  const ProcessResult r = run_process(forced);
+  ASSERT_TRUE(r.succeeded()) << r.stderr_tail;
+  EXPECT_EQ(read_file(out_ + "/notes.txt"), "mine");
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/problems/old"));
+  for (const char* name : {"chart.png", "chart.svg", "stderr.log", "report.md"})
+    if (std::filesystem::exists(out_ + "/" + name)) {
+      EXPECT_NE(read_file(out_ + "/" + name), "OLD") << name << " survived --force";
+    }
+
+  // Another process holds the directory: refused at once, nothing written.
+  const int fd = ::open((out_ + "/.gcnbench-lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  const ProcessResult locked = run_process(forced);
+  ::close(fd);
+  EXPECT_EQ(locked.exit_code, 2);
+  EXPECT_NE(locked.stderr_tail.find("another gcnbench is writing"), std::string::npos) << locked.stderr_tail;
 }
 
 TEST_F(BenchEndToEnd, BadModelFlagStopsBeforeRunning) {

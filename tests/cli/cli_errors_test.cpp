@@ -306,6 +306,19 @@ TEST_F(CliErrors, ReportRefusesZeroEpochTimes) {
   expect_bad_input(run_gcnbench({"report", dir.file("edited")}), {dir.file("edited/results.jsonl") + ":1:", "positive"});
 }
 
+// verify's temporary export (GBs for a large graph) is removed on every way out, a failing peer
+// included.
+TEST_F(CliErrors, VerifyLeavesNoTemporaryFilesWhenItFails) {
+  std::filesystem::create_directories(dir.file("tmp"));
+  std::filesystem::create_directories(dir.file("peers"));
+  dir.write("peers/torch_gcn.py", "import sys\nsys.exit(2)\n");  // a peer that fails at once
+  const CliRun run = run_gcnbench({"verify", "--synthetic", kTinyGraph, "--peer", "torch-dense", "--peers-dir",
+                                   dir.file("peers"), "--backends", "cpu-ref"},
+                                  {"TMPDIR=" + dir.file("tmp")});
+  EXPECT_EQ(run.result.exit_code, 2) << run.result.stderr_tail;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.file("tmp"))) << "verify left its temporary directory behind";
+}
+
 // A seed range that ends at the largest seed ends (the loop once wrapped around forever).
 TEST_F(CliErrors, SeedRangeAtTheTopOfTheRangeEnds) {
   const CliRun run = run_gcnbench(

@@ -98,6 +98,20 @@ TEST(Export, WritesFilesThatReadBackIdentically) {
   std::ofstream(other / "keep.txt") << "mine";
   EXPECT_THROW(export_problem(p, other.string()), Error);
   EXPECT_TRUE(fs::exists(other / "keep.txt"));
+  // Nor is an export that holds anything else (a file or a folder of the user's): once its
+  // problem.json let the whole directory be deleted.
+  std::ofstream(dir / "notes.txt") << "mine";
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "sub" / "data.bin") << "mine too";
+  try {
+    export_problem(p, dir.string());
+    ADD_FAILURE() << "an export directory holding the user's files was replaced";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("which an export does not write"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::exists(dir / "notes.txt"));
+  EXPECT_TRUE(fs::exists(dir / "sub" / "data.bin"));
+  EXPECT_TRUE(fs::exists(dir / "problem.json"));
   fs::remove_all(dir);
   fs::remove_all(other);
 }

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "bench/interrupt.hpp"
+
 extern char** environ;
 
 namespace gcn {
@@ -64,6 +66,7 @@ std::vector<char*> c_strings(std::vector<std::string>& words) {
 std::string ProcessResult::describe_failure(double timeout_s) const {
   if (spawn_failed) return "cannot start: " + error;
   if (timed_out) return "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+  if (interrupted) return "stopped: gcnbench was interrupted";
   if (signal != 0) return std::string("killed by signal ") + std::to_string(signal) + " (" + strsignal(signal) + ")";
   return "exit status " + std::to_string(exit_code);
 }
@@ -157,13 +160,23 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 
   std::string partial_line;
   bool out_open = true, err_open = true;
+  double interrupted_at_ms = 0;
   char buffer[65536];
   while (out_open || err_open) {
     pollfd fds[2] = {{out.read_end, POLLIN, 0}, {err.read_end, POLLIN, 0}};
     if (!out_open) fds[0].fd = -1;
     if (!err_open) fds[1].fd = -1;
     int wait_ms = 1000;
-    if (options.timeout_s > 0) {
+    if (options.stop_on_interrupt && interrupt_signal() != 0) {
+      if (!result.interrupted) {
+        result.interrupted = true;
+        interrupted_at_ms = elapsed_ms();
+        kill(-pid, SIGTERM);
+      } else if (elapsed_ms() - interrupted_at_ms > 5000) {
+        kill(-pid, SIGKILL);
+      }
+      wait_ms = 100;
+    } else if (options.timeout_s > 0) {
       const double left_ms = options.timeout_s * 1e3 - elapsed_ms();
       if (left_ms <= 0) {
         result.timed_out = true;

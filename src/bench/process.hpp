@@ -14,12 +14,13 @@ struct ProcessResult {
   int signal = 0;              // the signal that ended it (0 if it exited)
   bool timed_out = false;      // killed by us after timeout_s
   bool spawn_failed = false;   // could not start (program missing...): see error
+  bool interrupted = false;    // stopped by us because gcnbench itself was asked to stop
   std::string error;
   std::vector<std::string> stdout_lines;
   std::string stderr_tail;     // last few KiB of stderr, for the failure message
   double wall_ms = 0;
 
-  bool succeeded() const { return !spawn_failed && !timed_out && signal == 0 && exit_code == 0; }
+  bool succeeded() const { return !spawn_failed && !timed_out && !interrupted && signal == 0 && exit_code == 0; }
   // "exit status 2", "killed by signal 9", "timed out after 600 s", "cannot start: ..."
   std::string describe_failure(double timeout_s) const;
 };
@@ -29,6 +30,9 @@ struct ProcessOptions {
   std::string stderr_log;          // append stderr here (empty: keep only the tail)
   std::vector<std::string> extra_env;  // "NAME=value" added to this process's environment
   std::function<void(const std::string&)> on_stdout_line;  // called as lines arrive
+  // Stop the child (SIGTERM to its process group, SIGKILL 5 s later) once interrupt_signal()
+  // (bench/interrupt.hpp) is set.
+  bool stop_on_interrupt = false;
 };
 
 // argv[0] is looked up on PATH when it has no slash.

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "bench/interrupt.hpp"
 #include "bench/process.hpp"
 
 namespace gcn {
@@ -56,6 +57,7 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
     for (auto& outcome : outcomes) {
       // Skipped, or failed in an earlier round: not run again, it would fail the same way per seed.
       if (outcome.status != "ok") continue;
+      if (interrupt_signal() != 0) break;
       const std::vector<std::string> argv = outcome.row.command(seed);
       if (outcome.command.empty()) outcome.command = shell_quote(argv);
       show_progress(options.progress, "[" + std::to_string(done + 1) + "/" + std::to_string(total) + "] " +
@@ -64,8 +66,10 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
       ProcessOptions process;
       process.timeout_s = options.timeout_s;
       process.stderr_log = options.stderr_log;
+      process.stop_on_interrupt = true;
       const ProcessResult result = run_process(argv, process);
       ++done;
+      if (result.interrupted) break;  // the run did not finish: neither a result nor a failure
 
       RunOutcome run;
       run.seed = seed;
@@ -86,6 +90,12 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
     }
   }
   show_progress(options.progress, "");
+  if (interrupt_signal() != 0)
+    for (auto& outcome : outcomes)
+      if (outcome.status == "ok" && outcome.runs.empty()) {
+        outcome.status = "skipped";
+        outcome.reason = "not run: gcnbench was interrupted first";
+      }
   return outcomes;
 }
 

@@ -51,6 +51,8 @@ struct RunnerOptions {
 // A peer's {"event":"skipped"} line sets `skipped_reason`.
 std::string parse_child_output(const std::vector<std::string>& lines, RunOutcome& run, std::string& skipped_reason);
 
+// Stops early, keeping the runs completed so far, once interrupt_signal() is set (rows never run
+// are then skipped, "not run").
 std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const RunnerOptions& options);
 
 }  // namespace gcn

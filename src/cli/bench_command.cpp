@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "backends/backend.hpp"
 #include "bench/aggregate.hpp"
 #include "bench/environment.hpp"
+#include "bench/interrupt.hpp"
 #include "bench/peers.hpp"
 #include "bench/published.hpp"
 #include "bench/python.hpp"
@@ -17,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
 #include "data/export.hpp"
@@ -241,6 +244,14 @@ struct BenchCommand {
     return rows;
   }
 
+  static std::string incomplete_note(int signal, const std::vector<nlohmann::json>& results) {
+    size_t runs = 0;
+    for (const auto& row : results)
+      if (row.value("status", "") == "ok") runs += row.value("runs", size_t{0});
+    return "incomplete: interrupted by signal " + std::to_string(signal) + " (" + strsignal(signal) + ") after " +
+           std::to_string(runs) + " completed runs; rows show the runs each completed";
+  }
+
   // The preset's adjacency, then every other one a selected peer uses: a table with torch-sparse
   // in it then also has gcnbench's sparse rows to compare it with.
   static std::vector<std::string> default_modes(const ModelConfig& config, const std::vector<PeerSpec>& peers) {
@@ -290,6 +301,7 @@ struct BenchCommand {
       for (auto& row : peer_rows(source, config.epochs)) rows.push_back(std::move(row));
     }
 
+    catch_interrupts();
     RunnerOptions options;
     for (int r = 0; r < runs; ++r) options.seeds.push_back(static_cast<uint64_t>(r));
     options.timeout_s = timeout_s;
@@ -315,7 +327,17 @@ struct BenchCommand {
     text.title = "gcnbench bench: " + names + ", preset " + config.preset + ", " + std::to_string(runs) + " runs x " +
                  std::to_string(config.epochs) + " epochs (" + std::to_string(warmup) + " warm-up)";
     text.command_line = environment.value("command_line", "");
+    const int interrupted_by = interrupt_signal();
+    if (interrupted_by != 0) {
+      text.title += " (incomplete: interrupted)";
+      text.notes.push_back(incomplete_note(interrupted_by, results));
+    }
     const std::string chart_error = write_result_dir(out, results, text);
+    if (interrupted_by != 0) {
+      write_file_atomically(out + "/INCOMPLETE", text.notes.back() + "\n");
+      std::cerr << "gcnbench bench: " << text.notes.back() << "; what was measured is in " << out << "\n";
+      std::exit(128 + interrupted_by);  // the shell's convention for a run ended by a signal
+    }
     if (!chart_error.empty()) std::cerr << "gcnbench bench: no chart: " << chart_error << "\n";
 
     std::cout << text.title << "\n\n" << render_text(make_table(results)) << "\nwrote " << out

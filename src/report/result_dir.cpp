@@ -21,7 +21,7 @@ namespace {
 constexpr const char* kLockName = ".gcnbench-lock";
 // What a results directory consists of: the only entries --force removes.
 const char* const kResultEntries[] = {"results.jsonl", "results.csv", "report.md", "chart.png",
-                                      "chart.svg",     "stderr.log",  "problems"};
+                                      "chart.svg",     "stderr.log",  "problems",  "INCOMPLETE"};
 
 }  // namespace
 

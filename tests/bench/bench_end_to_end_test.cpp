@@ -4,15 +4,20 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <thread>
+#include <csignal>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
 #include "bench/process.hpp"
 #include "bench/python.hpp"
 #include "core/atomic_file.hpp"
+#include "core/error.hpp"
 #include "core/read_file.hpp"
 #include "report/result_schema.hpp"
 
@@ -181,6 +186,68 @@ TEST_F(BenchEndToEnd, ForceReplacesTheWholeSetAndALockedDirectoryIsRefused) {
   ::close(fd);
   EXPECT_EQ(locked.exit_code, 2);
   EXPECT_NE(locked.stderr_tail.find("another gcnbench is writing"), std::string::npos) << locked.stderr_tail;
+}
+
+// True while some process's command line holds `word` as one of its arguments.
+bool some_process_has_argument(const std::string& word) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline;
+    try {
+      cmdline = read_file(entry.path().string() + "/cmdline");
+    } catch (const Error&) {
+      continue;  // gone meanwhile, or not readable
+    }
+    size_t start = 0;
+    for (size_t end; (end = cmdline.find('\0', start)) != std::string::npos; start = end + 1)
+      if (cmdline.compare(start, end - start, word) == 0) return true;
+  }
+  return false;
+}
+
+// SIGTERM to bench: the run in progress is stopped (no orphan left running), the runs measured
+// so far are written, the directory is marked INCOMPLETE, and the exit status says a signal.
+TEST_F(BenchEndToEnd, SigtermKeepsTheMeasuredRunsAndLeavesNoChild) {
+  const std::string epochs = "1997";  // a word no other process has, to find the children by
+  const std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref",
+                                         "--peers", "none", "--runs", "200", "--epochs", epochs, "--warmup", "0",
+                                         "--out", out_};
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::freopen("/dev/null", "w", stdout);
+    ::freopen("/dev/null", "w", stderr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  // Wait for the first completed run (its lines reach stderr.log's footer), then stop bench.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string log;
+    try {
+      log = read_file(out_ + "/stderr.log");
+    } catch (const Error&) {
+    }
+    if (log.find("==== ok") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  EXPECT_FALSE(some_process_has_argument(epochs)) << "a child of the interrupted bench is still running";
+  EXPECT_NE(read_file(out_ + "/INCOMPLETE").find("interrupted by signal 15"), std::string::npos);
+  const auto rows = read_results_jsonl(out_ + "/results.jsonl");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["status"], "ok");
+  EXPECT_GE(rows[0]["runs"].get<int>(), 1);
+  EXPECT_LT(rows[0]["runs"].get<int>(), 200);
+  EXPECT_NE(read_file(out_ + "/report.md").find("incomplete"), std::string::npos);
 }
 
 TEST_F(BenchEndToEnd, BadModelFlagStopsBeforeRunning) {

@@ -5,7 +5,7 @@
 #include "backends/cpu_ref/cpu_ref_backend.hpp"
 #include "core/error.hpp"
 
-#if __has_include("backends/cpu/cpu_backend.hpp")
+#if __has_include("backends/cpu/cpu_backend.hpp") && !defined(GCNBENCH_NO_CPU_BACKEND)
 #include "backends/cpu/cpu_backend.hpp"
 #define GCNBENCH_HAVE_CPU_BACKEND 1
 #endif

@@ -41,7 +41,9 @@ Parameters<float> load_parameters(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     fail(path + ": not valid JSON: " + e.what());
   }
-  if (doc.value("format", "") != "gcnbench-parameters-1") fail(path + ": not a gcnbench-parameters-1 file");
+  // value() throws on anything but an object (scripts/fuzz found the file "2").
+  if (!doc.is_object() || !doc.contains("format") || doc["format"] != "gcnbench-parameters-1")
+    fail(path + ": not a gcnbench-parameters-1 file");
   Parameters<float> params;
   try {
     for (const auto& layer : doc.at("layers")) {

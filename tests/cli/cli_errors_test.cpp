@@ -232,6 +232,12 @@ TEST_F(CliErrors, WeightsFileClaimingMoreThanItHoldsIsRefusedCheaply) {
   dir.write("w.json", R"({"format":"gcnbench-parameters-1","layers":[{"rows":3000000000,"cols":1,"weight":[1],"bias":[0]}]})");
   expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--init-weights", dir.file("w.json")}),
                    {dir.file("w.json"), "3000000000 x 1", "holds 1 values"});
+  // JSON that is not an object (found by scripts/fuzz: it once ended in std::terminate).
+  for (const char* text : {"2", "[]", "\"x\"", "{\"format\":7}"}) {
+    dir.write("v.json", text);
+    expect_bad_input(run_gcnbench({"train", "--synthetic", kTinyGraph, "--init-weights", dir.file("v.json")}),
+                     {dir.file("v.json"), "not a gcnbench-parameters-1 file"});
+  }
 }
 
 // Six nodes, three edges, with `split` as the split file's lines (and meta's counts to match).

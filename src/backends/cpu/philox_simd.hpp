@@ -32,9 +32,12 @@ typedef float PhiloxFloats __attribute__((vector_size(sizeof(PhiloxLanes) / 2)))
 // zero and, without AVX-512DQ, emulates a 64x64-bit multiply with three multiplies, shifts and
 // adds; the 32x32->64 multiply instruction does it in one.
 // (An out-parameter, not a returned vector, whose ABI GCC warns about without -march=native.)
+// The zero-masked form with every lane selected is the same vpmuludq; the plain intrinsic's
+// "undefined" pass-through makes GCC 12 warn of an uninitialized value wherever it is inlined.
 inline void multiply_low_words(const PhiloxLanes& a, uint32_t b, PhiloxLanes& product) {
 #if defined(__AVX512F__)
-  product = reinterpret_cast<PhiloxLanes>(_mm512_mul_epu32(reinterpret_cast<__m512i>(a), _mm512_set1_epi64(b)));
+  product = reinterpret_cast<PhiloxLanes>(
+      _mm512_maskz_mul_epu32(static_cast<__mmask8>(0xFF), reinterpret_cast<__m512i>(a), _mm512_set1_epi64(b)));
 #elif defined(__AVX2__)
   product = reinterpret_cast<PhiloxLanes>(_mm256_mul_epu32(reinterpret_cast<__m256i>(a), _mm256_set1_epi64x(b)));
 #else

@@ -318,9 +318,24 @@ struct BenchCommand {
       std::cerr << "gcnbench bench: warning: " << warning << "\n";
       text.notes.push_back(warning);
     }
+    size_t published = 0;
     for (const auto& source : list)
       if (!reference.empty())
-        for (auto& row : published_rows(reference, source.dataset)) results.push_back(std::move(row));
+        for (auto& row : published_rows(reference, source.dataset)) {
+          results.push_back(std::move(row));
+          ++published;
+        }
+    if (published > 0 && (config.preset != "mlx-gcn" || config.layers != 3)) {
+      const std::string note = "the published figures are of the mlx-gcn preset's three-layer model; the measured rows "
+                               "ran preset " + config.preset + " with " + std::to_string(config.layers) + " layers";
+      std::cerr << "gcnbench bench: warning: " << note << "\n";
+      text.notes.push_back(note);
+    }
+    if (!reference.empty() && published == 0) {
+      const std::string note = "--reference " + reference + ": its published figures are Cora's; none added here";
+      std::cerr << "gcnbench bench: warning: " << note << "\n";
+      text.notes.push_back(note);
+    }
     sort_rows(results);
     std::string names;
     for (const auto& s : list) names += (names.empty() ? "" : ", ") + s.dataset;

@@ -147,6 +147,17 @@ TEST_F(BenchEndToEnd, PublishedReferenceRowsStandBesideMeasuredOnes) {
   }
 }
 
+// The published figures are Cora's: on another graph none are added, and bench says so.
+TEST_F(BenchEndToEnd, PublishedFiguresAreAddedToCoraOnly) {
+  const ProcessResult r = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs", "1",
+                                       "--epochs", "2", "--warmup", "0", "--peers", "none", "--reference", "mlx-gcn",
+                                       "--out", out_});
+  ASSERT_TRUE(r.succeeded()) << r.stderr_tail;
+  EXPECT_NE(r.stderr_tail.find("none added here"), std::string::npos) << r.stderr_tail;
+  for (const auto& row : read_results_jsonl(out_ + "/results.jsonl")) EXPECT_NE(row["status"], "reference");
+  EXPECT_NE(read_file(out_ + "/report.md").find("none added here"), std::string::npos);
+}
+
 TEST_F(BenchEndToEnd, UnknownReferenceOrTimingStopsBeforeRunning) {
   for (const auto& flags : {std::vector<std::string>{"--reference", "mlx"}, {"--timing", "sync"}}) {
     std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",

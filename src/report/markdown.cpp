@@ -15,23 +15,29 @@ std::string value_text(const nlohmann::json& v) {
   return v.dump();
 }
 
+// A missing key reads as null: const operator[] on an absent key is undefined behaviour in
+// nlohmann::json (AddressSanitizer caught it on an empty environment).
+nlohmann::json field(const nlohmann::json& env, const char* key) {
+  return env.is_object() && env.contains(key) ? env[key] : nlohmann::json(nullptr);
+}
+
 std::string environment_section(const nlohmann::json& env) {
   std::string gpus;
   for (const auto& gpu : env.value("gpus", nlohmann::json::array()))
-    gpus += (gpus.empty() ? "" : "; ") + value_text(gpu["name"]) + " (driver " + value_text(gpu["driver"]) + ", " +
-            value_text(gpu["memory"]) + ")";
+    gpus += (gpus.empty() ? "" : "; ") + value_text(field(gpu, "name")) + " (driver " + value_text(field(gpu, "driver")) + ", " +
+            value_text(field(gpu, "memory")) + ")";
   std::string out;
   const auto item = [&](const char* name, const std::string& value) { out += std::string("- ") + name + ": " + value + "\n"; };
-  item("host", value_text(env["host"]));
-  item("date", value_text(env["date"]));
+  item("host", value_text(field(env, "host")));
+  item("date", value_text(field(env, "date")));
   item("OS", value_text(env.value("os", nlohmann::json(nullptr))));
-  item("CPU", value_text(env["cpu_model"]) + ", " + value_text(env["cpu_cores"]) + " logical cores");
-  item("memory", env["memory_bytes"].is_number() ? format_bytes(env["memory_bytes"].get<uint64_t>()) : "-");
-  item("GPU", gpus.empty() ? "none" : gpus + ", CUDA " + value_text(env["cuda_version"]));
-  item("compiler", value_text(env["compiler"]));
-  item("BLAS", value_text(env["blas"]));
-  item("gcnbench", value_text(env["gcnbench_version"]) + " (commit " + value_text(env["git_commit"]) + ")");
-  item("command", std::string("`") + value_text(env["command_line"]) + "`");
+  item("CPU", value_text(field(env, "cpu_model")) + ", " + value_text(field(env, "cpu_cores")) + " logical cores");
+  item("memory", field(env, "memory_bytes").is_number() ? format_bytes(field(env, "memory_bytes").get<uint64_t>()) : "-");
+  item("GPU", gpus.empty() ? "none" : gpus + ", CUDA " + value_text(field(env, "cuda_version")));
+  item("compiler", value_text(field(env, "compiler")));
+  item("BLAS", value_text(field(env, "blas")));
+  item("gcnbench", value_text(field(env, "gcnbench_version")) + " (commit " + value_text(field(env, "git_commit")) + ")");
+  item("command", std::string("`") + value_text(field(env, "command_line")) + "`");
   return out;
 }
 
@@ -56,7 +62,9 @@ std::string render_report_markdown(const std::vector<nlohmann::json>& rows, cons
 
   // One environment block per machine (report merges several).
   std::map<std::string, nlohmann::json> environments;
-  for (const auto& row : rows) environments.emplace(row.value("host", ""), row["environment"]);
+  // Published reference rows were measured elsewhere: no environment of theirs to show.
+  for (const auto& row : rows)
+    if (row.value("status", "") != "reference") environments.emplace(row.value("host", ""), row["environment"]);
   out += "\n## Environment\n";
   for (const auto& [host, env] : environments) {
     out += '\n';

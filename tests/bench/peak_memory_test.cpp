@@ -16,8 +16,8 @@ namespace {
 TEST(PeakMemory, ARunStartedFromALargeProcessReportsItsOwnPeak) {
   const char* binary = std::getenv("GCNBENCH_BINARY");
   if (!binary) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
-  // 256 MiB touched here, in the parent.
-  constexpr size_t kParentBytes = size_t{256} << 20;
+  // 512 MiB touched here, in the parent.
+  constexpr size_t kParentBytes = size_t{512} << 20;
   std::vector<char> ballast(kParentBytes);
   std::memset(ballast.data(), 1, ballast.size());
   const auto r = run_process({binary, "train", "--synthetic", "nodes=200,degree=4,features=16,classes=3,seed=1",
@@ -29,8 +29,9 @@ TEST(PeakMemory, ARunStartedFromALargeProcessReportsItsOwnPeak) {
     if (event.value("event", "") == "run") peak = event.value("peak_host_bytes", uint64_t{0});
   }
   EXPECT_GT(peak, uint64_t{1} << 20) << "no plausible peak reported";
-  // The run itself needs a few MB (the binary, libraries, a 200-node graph).
-  EXPECT_LT(peak, kParentBytes / 4) << "the run reported its parent's memory as its own";
+  // The run itself needs a few MB (the binary, libraries, a 200-node graph); under
+  // AddressSanitizer about 145 MB (its shadow memory and allocator), still far below the parent's.
+  EXPECT_LT(peak, kParentBytes / 2) << "the run reported its parent's memory as its own";
   EXPECT_EQ(ballast[kParentBytes / 2], 1);
 }
 

@@ -72,12 +72,14 @@ std::vector<ConformanceCase> all_cases() {
         c.features = feat;
         c.bias_before_aggregation = layers % 2 == 1;
         c.lr = 0.03;
-        // Four ReLU layers amplify fp32 differences chaotically once a pre-activation lands
-        // within rounding of 0 (tests/dist says more): under dropout 0.5 at lr 0.03 one seed in
-        // ten parted from cpu-ref past 1e-4 within 20 epochs; without dropout at lr 0.01, about
-        // one in a hundred. Not a bug, so these cases run on fixed seeds, as tests/dist does.
+        // Deep ReLU stacks amplify fp32 differences chaotically once a pre-activation lands
+        // within rounding of 0 (tests/dist says more). Four layers under dropout 0.5 at lr 0.03:
+        // one seed in ten parted from cpu-ref past 1e-4 within 20 epochs (without dropout at lr
+        // 0.01, one in a hundred); three layers: about one in thirty. Not a bug, so these cases
+        // run on fixed seeds, as tests/dist does (GCNBENCH_TEST_SEED still overrides them).
         uint64_t fixed_seed = 0;
-        if (layers == 4) c.dropout = 0, c.lr = 0.01, fixed_seed = 4000 + cases.size();
+        if (layers >= 3) fixed_seed = 4000 + cases.size();
+        if (layers == 4) c.dropout = 0, c.lr = 0.01;
         cases.push_back({std::to_string(layers) + "Layers_" + to_string(adj) + "Adj_" + to_string(feat) + "Features", c,
                          kGraph, fixed_seed});
       }
@@ -99,7 +101,8 @@ std::vector<ConformanceCase> all_cases() {
       c.adjacency = adj;
       c.features = adj == AdjacencyMode::Sparse ? FeatureMode::Sparse : FeatureMode::Dense;
       cases.push_back({"WideningLastLayer_" + std::to_string(layers) + "Layers_" + to_string(adj) + "Adj", c,
-                       "nodes=400,degree=6,features=120,classes=24,density=0.1"});
+                       "nodes=400,degree=6,features=120,classes=24,density=0.1",
+                       layers >= 3 ? 5000 + cases.size() : 0});  // fixed seeds at 3 layers: see above
     }
   return cases;
 }
@@ -171,9 +174,11 @@ TEST_P(BackendConformance, LossCurveMatchesCpuRef) {
   EXPECT_LE(relative(got.test.loss, want.test.loss), 1e-4);
   EXPECT_LE(relative(got.initial_test.loss, want.initial_test.loss), 1e-5);
   // The parameters must really move, or the comparison above proves little: the eval-mode loss
-  // (no dropout noise in it) changes by 100x the tolerance. (Deep and narrow models often end
-  // 20 epochs near their first train loss on this graph, so that is not the measure.)
-  EXPECT_GT(relative(want.test.loss, want.initial_test.loss), 1e-2);
+  // (no dropout noise in it) changes by 10x the tolerance, so a backend that failed to update
+  // would fail the check above. (Deep and narrow models often end 20 epochs near their first
+  // train loss on this graph, so that is not the measure; at 100x the tolerance about one
+  // seed in 400 of the widening three-layer case moved too little.)
+  EXPECT_GT(relative(want.test.loss, want.initial_test.loss), 1e-3);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, BackendConformance,

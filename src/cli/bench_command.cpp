@@ -158,6 +158,7 @@ struct BenchCommand {
       if (!has_cuda) names.push_back("cuda");  // listed as skipped: built without CUDA
     }
     std::vector<BenchRow> rows;
+    const std::vector<std::string> all_timings = timings();
     for (const auto& name : names) {
       std::string reason;
       bool compiled = false;
@@ -166,7 +167,7 @@ struct BenchCommand {
                                              : "no such backend in this build (see `gcnbench backends`)";
       for (const auto& u : unavailable)
         if (u.starts_with(name + ": ")) reason = u.substr(name.size() + 2);
-      for (const auto& timing : timings())
+      for (const auto& timing : all_timings)
         for (const auto& mode : modes) {
           BenchRow row;
           row.implementation = "gcnbench-" + name;
@@ -174,7 +175,7 @@ struct BenchCommand {
           if (timing == "dispatch" && !times_dispatch(row.implementation, row.device)) continue;
           row.adj = mode;
           row.timing = timing;
-          row.label = row.implementation + "/" + row.device + "/" + mode + timing_suffix(timing, timings());
+          row.label = row.implementation + "/" + row.device + "/" + mode + timing_suffix(timing, all_timings);
           row.dataset = source.dataset;
           row.skipped_reason = reason;
           std::vector<std::string> base = {self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
@@ -196,6 +197,7 @@ struct BenchCommand {
 
   std::vector<BenchRow> peer_rows(const Source& source, int resolved_epochs) const {
     std::vector<BenchRow> rows;
+    const std::vector<std::string> all_timings = timings();
     for (const auto& peer : select_peers(peers)) {
       std::vector<std::string> tried;
       const std::string script = peers_dir + "/" + peer.script;
@@ -212,7 +214,7 @@ struct BenchCommand {
           interpreter_reason += "; GCNBENCH_PYTHON picks another)";
         }
       }
-      for (const auto& timing : timings())
+      for (const auto& timing : all_timings)
         for (const auto& device : split_list(peer_devices)) {
           bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row
           for (const auto& d : peer.devices) supported |= d == device;
@@ -223,7 +225,7 @@ struct BenchCommand {
           row.device = device;
           row.adj = peer.adj;
           row.timing = timing;
-          row.label = peer.name + "/" + device + "/" + peer.adj + timing_suffix(timing, timings());
+          row.label = peer.name + "/" + device + "/" + peer.adj + timing_suffix(timing, all_timings);
           row.dataset = source.dataset;
           row.python = python.value_or("");
           row.skipped_reason = !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
@@ -313,11 +315,11 @@ struct BenchCommand {
     std::vector<nlohmann::json> results;
     for (const auto& outcome : outcomes) results.push_back(make_result_row(outcome, context));
     ReportText text;
-    const std::string warning = apply_speedups(results, baseline);
-    if (!warning.empty()) {
-      std::cerr << "gcnbench bench: warning: " << warning << "\n";
-      text.notes.push_back(warning);
-    }
+    const auto warn = [&](const std::string& note) {  // on the terminal and in report.md alike
+      std::cerr << "gcnbench bench: warning: " << note << "\n";
+      text.notes.push_back(note);
+    };
+    if (const std::string warning = apply_speedups(results, baseline); !warning.empty()) warn(warning);
     size_t published = 0;
     for (const auto& source : list)
       if (!reference.empty())
@@ -325,17 +327,11 @@ struct BenchCommand {
           results.push_back(std::move(row));
           ++published;
         }
-    if (published > 0 && (config.preset != "mlx-gcn" || config.layers != 3)) {
-      const std::string note = "the published figures are of the mlx-gcn preset's three-layer model; the measured rows "
-                               "ran preset " + config.preset + " with " + std::to_string(config.layers) + " layers";
-      std::cerr << "gcnbench bench: warning: " << note << "\n";
-      text.notes.push_back(note);
-    }
-    if (!reference.empty() && published == 0) {
-      const std::string note = "--reference " + reference + ": its published figures are Cora's; none added here";
-      std::cerr << "gcnbench bench: warning: " << note << "\n";
-      text.notes.push_back(note);
-    }
+    if (published > 0 && (config.preset != "mlx-gcn" || config.layers != 3))
+      warn("the published figures are of the mlx-gcn preset's three-layer model; the measured rows ran preset " +
+           config.preset + " with " + std::to_string(config.layers) + " layers");
+    if (!reference.empty() && published == 0)
+      warn("--reference " + reference + ": its published figures are Cora's; none added here");
     sort_rows(results);
     std::string names;
     for (const auto& s : list) names += (names.empty() ? "" : ", ") + s.dataset;

@@ -46,6 +46,7 @@ struct BackendInfo {
   std::string device;               // "Intel Xeon ... (2 threads)", "NVIDIA H100 80GB HBM3"
   int threads = 1;
   uint64_t peak_device_bytes = 0;   // device memory high-water mark (GPU backends)
+  uint64_t device_free_bytes = 0;   // device memory free now (GPU backends; 0: no device)
   bool asynchronous = false;        // train_epoch may return before the work is done
 };
 

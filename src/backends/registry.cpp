@@ -2,6 +2,7 @@
 #include <functional>
 
 #include "backends/backend.hpp"
+#include "backends/memory_footprint.hpp"
 #include "backends/cpu_ref/cpu_ref_backend.hpp"
 #include "core/error.hpp"
 
@@ -21,16 +22,17 @@ struct BackendEntry {
   std::function<std::unique_ptr<Backend>(const BackendOptions&)> make;
   // Empty when the backend can run on this machine, else the reason it cannot.
   std::function<std::string()> unavailable_reason;
+  std::function<BackendFootprint(const GraphShape&, const ModelConfig&, const BackendOptions&)> footprint;
 };
 
 const std::vector<BackendEntry>& registry() {
   static const std::vector<BackendEntry> entries = {
-      {"cpu-ref", make_cpu_ref_backend, [] { return std::string(); }},
+      {"cpu-ref", make_cpu_ref_backend, [] { return std::string(); }, cpu_ref_memory_footprint},
 #ifdef GCNBENCH_HAVE_CPU_BACKEND
-      {"cpu", make_cpu_backend, [] { return std::string(); }},
+      {"cpu", make_cpu_backend, [] { return std::string(); }, cpu_memory_footprint},
 #endif
 #if defined(GCNBENCH_HAVE_CUDA)
-      {"cuda", make_cuda_backend, cuda_unavailable_reason},
+      {"cuda", make_cuda_backend, cuda_unavailable_reason, cuda_memory_footprint},
 #endif
   };
   return entries;
@@ -55,6 +57,13 @@ std::vector<std::string> available_backends(std::vector<std::string>* unavailabl
     }
   }
   return names;
+}
+
+BackendFootprint memory_footprint(const std::string& backend, const GraphShape& shape, const ModelConfig& config,
+                                  const BackendOptions& options) {
+  for (const auto& entry : registry())
+    if (backend == entry.name) return entry.footprint(shape, config, options);
+  fail("unknown backend '" + backend + "'");
 }
 
 std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options) {

@@ -19,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/problem_loading.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
@@ -294,7 +295,7 @@ struct BenchCommand {
     std::vector<BenchRow> rows;
     for (size_t i = 0; i < list.size(); ++i) {
       Source& source = list[i];
-      const Problem problem = make_problem(load_dataset(source.options), config);
+      const Problem problem = *load_problem(source.options, config, MemoryCheck{});
       source.dataset = problem.dataset_name;
       source.problem_dir = out + "/problems/" + std::to_string(i) + "-" + problem.dataset_name;
       std::filesystem::create_directories(out + "/problems");

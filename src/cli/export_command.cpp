@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/problem_loading.hpp"
 #include "data/export.hpp"
 #include "model/problem.hpp"
 
@@ -22,8 +23,8 @@ void add_export_command(CLI::App& app) {
   command->model.add_to(*sub, "kipf");
   sub->add_option("--out", command->out, "Output directory (created atomically)")->required()->check(non_empty_path());
   sub->callback([command] {
-    const Problem problem = make_problem(load_dataset(command->data), command->model.resolve());
-    export_problem(problem, command->out);
+    const std::optional<Problem> problem = load_problem(command->data, command->model.resolve(), MemoryCheck{});
+    export_problem(*problem, command->out);
     std::cerr << "wrote " << command->out << "\n";
   });
 }

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/problem_loading.hpp"
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "model/problem.hpp"
@@ -39,6 +40,7 @@ struct TrainCommand {
   bool sync_every_epoch = false;
   std::string timing;
   bool quiet = false;
+  bool dry_run = false;
 
   Timing requested_timing() const {
     if (sync_every_epoch && !timing.empty() && timing != "per-epoch")
@@ -65,8 +67,16 @@ struct TrainCommand {
     backend_options.sync_every_epoch = options.timing == Timing::PerEpoch;
     std::unique_ptr<Backend> engine = make_backend(backend, backend_options);
 
-    // The raw dataset dies once the problem is built: holding both doubled the peak memory.
-    const Problem problem = make_problem(load_dataset(data), config);
+    MemoryCheck check;
+    check.backend = backend;
+    check.options = backend_options;
+    check.device_free_bytes = engine->info().device_free_bytes;
+    check.initial_parameters_held = options.initial_parameters.has_value();
+    check.dry_run = dry_run;
+    check.json = json;
+    std::optional<Problem> loaded = load_problem(data, config, check);
+    if (!loaded) return;
+    const Problem& problem = *loaded;
     if (!save_initial_weights.empty())
       save_parameters(options.initial_parameters ? *options.initial_parameters
                                                  : glorot_parameters(problem.widths(), config.bias, options.seeds.front()),
@@ -145,6 +155,9 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::IsMember({"per-epoch", "per-run", "dispatch"}));
   sub->add_flag("--json", command->json, "JSON lines: one per epoch, one per run, then a summary");
   sub->add_flag("--quiet", command->quiet, "Only the per-run and summary lines");
+  sub->add_flag("--dry-run", command->dry_run,
+                "Print the run's estimated peak host and device memory, phase by phase, and exit (2 if it would "
+                "not fit); with --json as one JSON line");
   sub->add_option("--init-weights", command->init_weights, "Start every run from these parameters (JSON)")
       ->check(non_empty_path());
   sub->add_option("--save-initial-weights", command->save_initial_weights,

@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/problem_loading.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
 #include "data/export.hpp"
@@ -121,7 +122,7 @@ struct VerifyCommand {
 
     WorkDirectory work_dir;
     const std::string& work = work_dir.path;
-    const Problem problem = make_problem(load_dataset(data), config);
+    const Problem problem = *load_problem(data, config, MemoryCheck{});
     export_problem(problem, work + "/problem");
     const std::string weights = work + "/initial-weights.json";
     save_parameters(glorot_parameters(problem.widths(), config.bias, 0), weights);

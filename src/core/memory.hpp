@@ -18,6 +18,11 @@ size_t checked_element_count(int64_t rows, int64_t cols, size_t element_bytes, c
 
 // Peak resident set size of this process so far, in bytes (0 if unknown).
 uint64_t peak_rss_bytes();
+// Resident set size of this process now, in bytes (0 if unknown).
+uint64_t current_rss_bytes();
+// Memory this process could still take without swapping or hitting its cgroup's limit:
+// MemAvailable, capped by the cgroup's memory.max less its memory.current, in bytes (0 if unknown).
+uint64_t available_memory_bytes();
 
 std::string format_bytes(uint64_t bytes);
 

@@ -32,6 +32,12 @@ struct SyntheticSpec {
 // "nodes=N,degree=D,features=F,classes=C,seed=S[,density=P][,homophily=H]".
 SyntheticSpec parse_synthetic_spec(const std::string& text);
 
+// The train/val/test sizes generate_synthetic gives a spec, without generating it.
+struct SyntheticSplitCounts {
+  int64_t train = 0, val = 0, test = 0;
+};
+SyntheticSplitCounts synthetic_split_counts(const SyntheticSpec& spec);
+
 // Planted-partition graph whose features correlate with the classes; O(edges) time and memory,
 // deterministic for a spec.
 Dataset generate_synthetic(const SyntheticSpec& spec);

@@ -115,16 +115,25 @@ int64_t stochastic_round(double x, Rng& rng) {
 // already in random class order), then 500 val and 1000 test among the rest in id order. A graph
 // smaller than 20*C + 1500 nodes gets all three scaled down by nodes / (20*C + 1500), with at
 // least one train node per class.
-std::vector<Split> make_split(const std::vector<int32_t>& labels, int classes) {
-  const auto n = static_cast<int64_t>(labels.size());
+struct SplitQuota {
   int64_t per_class = 20, val = 500, test = 1000;
-  const int64_t wanted = per_class * classes + val + test;
+};
+
+SplitQuota split_quota(int64_t n, int classes) {
+  SplitQuota q;
+  const int64_t wanted = q.per_class * classes + q.val + q.test;
   if (n < wanted) {
     const double scale = static_cast<double>(n) / static_cast<double>(wanted);
-    per_class = std::max<int64_t>(1, static_cast<int64_t>(std::floor(20 * scale)));
-    val = static_cast<int64_t>(std::floor(500 * scale));
-    test = static_cast<int64_t>(std::floor(1000 * scale));
+    q.per_class = std::max<int64_t>(1, static_cast<int64_t>(std::floor(20 * scale)));
+    q.val = static_cast<int64_t>(std::floor(500 * scale));
+    q.test = static_cast<int64_t>(std::floor(1000 * scale));
   }
+  return q;
+}
+
+std::vector<Split> make_split(const std::vector<int32_t>& labels, int classes) {
+  const auto n = static_cast<int64_t>(labels.size());
+  auto [per_class, val, test] = split_quota(n, classes);
   std::vector<Split> split(static_cast<size_t>(n), Split::None);
   std::vector<int64_t> taken(static_cast<size_t>(classes), 0);
   for (int64_t i = 0; i < n; ++i)
@@ -146,6 +155,18 @@ std::vector<Split> make_split(const std::vector<int32_t>& labels, int classes) {
 }
 
 }  // namespace
+
+SyntheticSplitCounts synthetic_split_counts(const SyntheticSpec& spec) {
+  check_spec(spec);
+  const SplitQuota q = split_quota(spec.nodes, spec.classes);
+  // Classes are i % C over a permutation: the first nodes % C classes have one node more.
+  const int64_t small = spec.nodes / spec.classes, larger = spec.nodes % spec.classes;
+  SyntheticSplitCounts counts;
+  counts.train = larger * std::min(q.per_class, small + 1) + (spec.classes - larger) * std::min(q.per_class, small);
+  counts.val = std::min(q.val, spec.nodes - counts.train);
+  counts.test = std::min(q.test, spec.nodes - counts.train - counts.val);
+  return counts;
+}
 
 SyntheticSpec parse_synthetic_spec(const std::string& text) {
   SyntheticSpec spec;

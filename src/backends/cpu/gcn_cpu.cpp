@@ -10,11 +10,6 @@
 namespace gcn::cpu {
 namespace {
 
-int64_t padded_to_16(int64_t n) { return (n + 15) / 16 * 16; }
-
-// Up to 4M stored features (48 MB for the transposed copy) X'^T dZ is a gather over X^T.
-constexpr int64_t kMaxTransposedFeatureEntries = int64_t{1} << 22;
-
 // Dense row-major copy of a with leading dimension ld.
 std::vector<float> dense_copy(const Csr<float>& a, int64_t ld, const char* what, const char* hint) {
   std::vector<float> d(checked_element_count(a.rows, ld, sizeof(float), what, hint), 0.0f);
@@ -48,6 +43,13 @@ uint64_t bytes_of(const std::vector<T>& v) {
 
 }  // namespace
 
+int64_t padded_to_16(int64_t n) { return (n + 15) / 16 * 16; }
+
+// Up to 4M stored features (48 MB for the transposed copy) X'^T dZ is a gather over X^T.
+bool gathers_transposed_features(int64_t feature_entries, int64_t first_width) {
+  return feature_entries <= (int64_t{1} << 22) && first_width <= kMaxConstantWidth;
+}
+
 CpuGcn::CpuGcn(const Problem& problem)
     : problem_(&problem), config_(problem.config), widths_(problem.widths()), n_(problem.num_nodes) {
   if (config_.adjacency == AdjacencyMode::Dense) {
@@ -69,7 +71,7 @@ CpuGcn::CpuGcn(const Problem& problem)
     // The gather form of X'^T dZ needs a transposed copy of X: taken when it is small (Cora's
     // is 0.6 MB); large feature matrices keep the scatter, whose per-thread slices cost only
     // threads x features x hidden floats.
-    if (problem.features.nnz() <= kMaxTransposedFeatureEntries && widths_[1] <= kMaxConstantWidth)
+    if (gathers_transposed_features(problem.features.nnz(), widths_[1]))
       features_t_ = transpose_with_entries(problem.features);
     else
       partials_.assign(static_cast<size_t>(partial_slices() * num_features * widths_[1]), 0.0f);

@@ -1,6 +1,7 @@
 // The GCN of backend.hpp on the cpu kernels: same steps as cpu_ref/gcn_reference.hpp, with every
 // buffer allocated once in the constructor (the epoch loop allocates nothing) and the
-// pointwise steps fused into the passes around them.
+// pointwise steps fused into the passes around them. Its buffers are mirrored by
+// cpu_memory_footprint (memory_footprint.cpp): keep the two in step.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,14 @@
 #include "model/problem.hpp"
 
 namespace gcn::cpu {
+
+// The sizing rules the constructor follows, shared with the backend's memory footprint.
+// Dense copies pad their leading dimension to 16 floats (64 bytes), so column strips start on
+// cache lines.
+int64_t padded_to_16(int64_t n);
+// Sparse features: X'^T dZ is a gather over a transposed copy of X (true), or a scatter into
+// per-thread slices of features x first_width floats.
+bool gathers_transposed_features(int64_t feature_entries, int64_t first_width);
 
 class CpuGcn {
  public:

@@ -3,9 +3,11 @@
 #include <memory>
 
 #include "backends/backend.hpp"
+#include "backends/memory_footprint.hpp"
 
 namespace gcn {
 
 std::unique_ptr<Backend> make_cpu_ref_backend(const BackendOptions& options);
+BackendFootprint cpu_ref_memory_footprint(const GraphShape& shape, const ModelConfig& config, const BackendOptions& options);
 
 }  // namespace gcn

@@ -1,5 +1,6 @@
 // The GCN of backend.hpp in plain loops: forward, loss, hand-written backward and Adam, for
-// any floating type. cpu-ref runs it in float; the gradient check runs it in double.
+// any floating type. cpu-ref runs it in float; the gradient check runs it in double. Its buffers
+// are mirrored by cpu_ref_memory_footprint (memory_footprint.cpp): keep the two in step.
 #pragma once
 
 #include <cstdint>

@@ -123,6 +123,7 @@ class CudaBackend final : public Backend {
     if (stream_) cudaStreamDestroy(stream_);
   }
 
+  // Allocations here are mirrored by cuda_memory_footprint (memory_footprint.cpp): keep the two in step.
   void load(const Problem& problem) override {
     if (graph_exec_) {
       GCN_CUDA_CHECK(cudaGraphExecDestroy(graph_exec_));
@@ -354,6 +355,8 @@ class CudaBackend final : public Backend {
     info.device = device_name_;
     info.threads = 1;
     info.peak_device_bytes = mem_.peak;
+    size_t free_bytes = 0, total_bytes = 0;
+    if (cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) info.device_free_bytes = free_bytes;
     info.asynchronous = true;
     return info;
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backends/backend.hpp"
+#include "backends/memory_footprint.hpp"
 
 namespace gcn {
 
@@ -14,5 +15,6 @@ std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options);
 // Empty when the module loads and a usable CUDA device is present; otherwise why not (never
 // throws).
 std::string cuda_unavailable_reason();
+BackendFootprint cuda_memory_footprint(const GraphShape& shape, const ModelConfig& config, const BackendOptions& options);
 
 }  // namespace gcn

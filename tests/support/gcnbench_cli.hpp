@@ -1,0 +1,24 @@
+// The gcnbench binary as a test runs it: $GCNBENCH_BINARY (set by CTest), a time limit so that a
+// hang fails instead of stalling the suite, stdout collected.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bench/process.hpp"
+
+namespace gcn::testing {
+
+// Empty when the test runs outside ctest.
+std::string gcnbench_binary();
+
+struct CliRun {
+  ProcessResult result;
+  std::string stdout_text;
+  std::string command;
+};
+
+CliRun run_gcnbench(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                    double timeout_s = 120);
+
+}  // namespace gcn::testing

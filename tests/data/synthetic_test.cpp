@@ -12,6 +12,7 @@
 #include "backends/backend.hpp"
 #include "core/error.hpp"
 #include "core/memory.hpp"
+#include "data/graph_shape.hpp"
 #include "data/loaders.hpp"
 #include "data_test_util.hpp"
 #include "model/problem.hpp"
@@ -203,6 +204,33 @@ TEST(Synthetic, DenseManyFeaturesReachWellAboveChance) {
   std::printf("synthetic 2000 nodes, 256 dense features, 8 classes: cpu-ref kipf test accuracy %.4f (chance %.3f)\n",
               runs[0].test.accuracy, chance);
   EXPECT_GE(runs[0].test.accuracy, 3 * chance);
+}
+
+// The shape the memory estimate uses before generating: split counts exact, stored entries at
+// most the expectation's upper bound and within a few percent of it (repeats and self loops
+// are all the generator drops), on graphs small, scaled-down and sparse-featured.
+TEST(Synthetic, ExpectedShapeMatchesTheGeneratedGraph) {
+  for (const char* text : {"nodes=2000,degree=10,features=256,classes=8,seed=3",
+                           "nodes=300,degree=6,features=40,classes=7,seed=1",
+                           "nodes=50000,degree=20,features=500,classes=16,seed=2,density=0.02",
+                           "nodes=9,degree=2,features=3,classes=9,seed=0"}) {
+    SCOPED_TRACE(text);
+    const SyntheticSpec spec = parse_synthetic_spec(text);
+    const GraphShape expected = expected_shape(spec);
+    const GraphShape actual = shape_of(generate_synthetic(spec));
+    EXPECT_TRUE(expected.expected);
+    EXPECT_EQ(expected.nodes, actual.nodes);
+    EXPECT_EQ(expected.features, actual.features);
+    EXPECT_EQ(expected.classes, actual.classes);
+    EXPECT_EQ(expected.train, actual.train);
+    EXPECT_EQ(expected.val, actual.val);
+    EXPECT_EQ(expected.test, actual.test);
+    const double a = static_cast<double>(actual.adjacency_entries), e = static_cast<double>(expected.adjacency_entries);
+    EXPECT_NEAR(a / e, 1.0, spec.nodes >= 2000 ? 0.05 : 0.5) << actual.adjacency_entries << " vs " << expected.adjacency_entries;
+    const double fa = static_cast<double>(actual.feature_entries), fe = static_cast<double>(expected.feature_entries);
+    EXPECT_LE(fa, fe * 1.02);
+    EXPECT_NEAR(fa / fe, 1.0, 0.05) << actual.feature_entries << " vs " << expected.feature_entries;
+  }
 }
 
 }  // namespace

@@ -135,6 +135,11 @@ class CudaBackend final : public Backend {
     n_ = problem.num_nodes;
     const int L = num_layers();
     if (problem.num_train == 0) fail("cuda: the problem has no training nodes");
+    for (int l = 1; l <= L; ++l)
+      if (widths_[l] > kMaxSpmmWidth)
+        fail("cuda: layer width " + std::to_string(widths_[l]) + (l < L ? " (--hidden)" : " (the class count)") +
+             " is more than the " + std::to_string(kMaxSpmmWidth) + " columns the cuda backend's SpMM takes; use --hidden " +
+             std::to_string(kMaxSpmmWidth) + " or less, or --backend cpu");
 
     // S = train nodes then val nodes; labels in the same order.
     std::vector<int32_t> train_rows, val_rows, test_rows;

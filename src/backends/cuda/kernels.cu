@@ -281,7 +281,8 @@ int to_int(int64_t v, const char* what) {
 
 void spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,
           cudaStream_t stream) {
-  if (width < 1 || width > 1024) fail("cuda spmm: width " + std::to_string(width) + " outside 1..1024");
+  if (width < 1 || width > kMaxSpmmWidth)
+    fail("cuda spmm: width " + std::to_string(width) + " outside 1.." + std::to_string(kMaxSpmmWidth));
   if ((a.num_items > 0 ? a.num_items : a.rows) == 0) return;
   if (a.num_items > 0 && a.item_len < 1) fail("cuda spmm: items without an item length");
   if (width % 4 == 0 && reinterpret_cast<uintptr_t>(b) % 16 == 0) {

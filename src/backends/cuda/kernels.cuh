@@ -67,6 +67,9 @@ struct Epilogue {
   DropoutSpec dropout;
 };
 
+// The widest dense operand spmm takes (one thread block holds a row of it).
+constexpr int64_t kMaxSpmmWidth = 1024;
+
 // c (a.rows x width) = dropout(a) * b (+ epilogue). With a.num_items > 0 the caller zeroes c and
 // the epilogue must be empty.
 void spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,

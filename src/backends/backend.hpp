@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/types.hpp"
 #include "data/dataset.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
@@ -29,10 +30,6 @@ namespace gcn {
 struct EpochMetrics {
   double train_loss = 0, train_acc = 0;  // of the training forward (dropout on)
   double val_loss = 0, val_acc = 0;      // eval forward, or the training forward (val_from_train_forward)
-};
-
-struct EvalMetrics {
-  double loss = 0, accuracy = 0;
 };
 
 struct BackendOptions {
@@ -66,7 +63,7 @@ class Backend {
   // Waits for queued work and returns the metrics of the epochs run since the last call.
   virtual std::vector<EpochMetrics> collect_metrics() = 0;
   // Eval-mode forward (no dropout); loss and accuracy over the nodes of `split`.
-  virtual EvalMetrics evaluate(Split split) = 0;
+  virtual LossAndAccuracy evaluate(Split split) = 0;
 
   virtual BackendInfo info() const = 0;
 };

@@ -2,7 +2,7 @@
 // weight decay that applies to it (all layers, or only the first, per the config).
 #pragma once
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/types.hpp"
 #include "model/config.hpp"
 #include "model/parameters.hpp"
 
@@ -12,7 +12,7 @@ inline double layer_weight_decay(const ModelConfig& config, int layer) {
   return config.weight_decay_first_layer_only && layer > 0 ? 0.0 : config.weight_decay;
 }
 
-inline ref::AdamSettings adam_settings(const ModelConfig& config, int layer, int64_t step) {
+inline AdamSettings adam_settings(const ModelConfig& config, int layer, int64_t step) {
   return {config.lr, config.adam_beta1, config.adam_beta2, config.adam_eps, layer_weight_decay(config, layer), step};
 }
 
@@ -23,7 +23,7 @@ template <typename Update>
 void adam_step(Parameters<float>& params, const Parameters<float>& grads, Parameters<float>& m, Parameters<float>& v,
                const ModelConfig& config, int64_t step, Update&& update) {
   for (int l = 0; l < params.num_layers(); ++l) {
-    const ref::AdamSettings settings = adam_settings(config, l, step);
+    const AdamSettings settings = adam_settings(config, l, step);
     auto& w = params.weights[l];
     update(w.data.data(), grads.weights[l].data.data(), m.weights[l].data.data(), v.weights[l].data.data(), w.size(),
            settings);

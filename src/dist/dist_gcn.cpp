@@ -85,7 +85,7 @@ EpochMetrics DistributedGcn::train_epoch(int epoch) {
   return metrics;
 }
 
-EvalMetrics DistributedGcn::evaluate(Split split) {
+LossAndAccuracy DistributedGcn::evaluate(Split split) {
   const Metrics m = forward(0, false, split, nullptr);
   return {m.loss, m.accuracy};
 }
@@ -122,7 +122,7 @@ DistributedGcn::Metrics DistributedGcn::forward(int epoch, bool training, Split 
 DistributedGcn::Metrics DistributedGcn::metrics_of_last_forward(Split split, float* d_logits) {
   const double count = split_count_[static_cast<int>(split)];
   // cpu-ref's loss over the local rows, the gradient divided by every rank's count.
-  const ref::LossSums local = ref::softmax_cross_entropy_sums(p_.back().data.data(), plan_.num_local(), widths_.back(),
+  const LossSums local = ref::softmax_cross_entropy_sums(p_.back().data.data(), plan_.num_local(), widths_.back(),
                                                               labels_.data(), split_.data(), split, count, d_logits);
   double sums[2] = {local.loss_sum, local.correct};
   comm_->all_reduce_sum(sums, 2);

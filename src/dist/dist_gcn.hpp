@@ -31,7 +31,7 @@ class DistributedGcn {
   // Forward, loss, backward, gradient all-reduce, Adam, validation: cpu-ref's train_epoch.
   EpochMetrics train_epoch(int epoch);
   // Eval-mode forward over every rank's rows; loss and accuracy over `split`.
-  EvalMetrics evaluate(Split split);
+  LossAndAccuracy evaluate(Split split);
   const Parameters<float>& parameters() const { return params_; }
 
  private:

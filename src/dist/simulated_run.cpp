@@ -26,7 +26,7 @@ bool same_parameters(const Parameters<float>& a, const Parameters<float>& b) {
 SimulatedRun train_simulated(const Problem& problem, const Parameters<float>& initial, const SimulatedRunOptions& options) {
   const RowPartition partition = partition_rows_by_cost(problem.adjacency, options.ranks);
   std::vector<std::vector<EpochMetrics>> epochs(static_cast<size_t>(options.ranks));
-  std::vector<EvalMetrics> tests(static_cast<size_t>(options.ranks));
+  std::vector<LossAndAccuracy> tests(static_cast<size_t>(options.ranks));
   std::vector<Parameters<float>> finals(static_cast<size_t>(options.ranks));
   std::vector<CommStats> stats(static_cast<size_t>(options.ranks));
   run_ranks(options.ranks, [&](Communicator& comm) {

@@ -23,7 +23,7 @@ struct SimulatedRunOptions {
 
 struct SimulatedRun {
   std::vector<EpochMetrics> epochs;    // rank 0's
-  EvalMetrics test;                    // eval-mode forward on the test split after the last epoch
+  LossAndAccuracy test;                    // eval-mode forward on the test split after the last epoch
   std::vector<CommStats> stats;        // per rank, whole run
   // Every rank reported exactly the same metrics and ends with exactly the same parameters
   // (replicated parameters must never drift apart).

@@ -121,7 +121,7 @@ std::vector<RunResult> train(Backend& backend, const Problem& problem, const Tra
       }
     }
     check_parameters_finite(backend.parameters(), seed, epochs);
-    run.test = problem.num_test > 0 ? backend.evaluate(Split::Test) : EvalMetrics{kNotComputable, kNotComputable};
+    run.test = problem.num_test > 0 ? backend.evaluate(Split::Test) : LossAndAccuracy{kNotComputable, kNotComputable};
     if (problem.num_test > 0 && !std::isfinite(run.test.loss))
       fail("training diverged: test loss is " + std::to_string(run.test.loss) + " after the last epoch, epoch " +
            std::to_string(epochs - 1) + ", of seed " + std::to_string(seed) + "; try a smaller --lr");

@@ -42,7 +42,7 @@ struct RunResult {
   std::vector<double> epoch_ms;  // one per epoch when timed per epoch, else empty
   double total_ms = 0;           // the whole epoch loop, synchronized at its end
   double epoch_ms_mean = 0;      // total_ms / epochs
-  EvalMetrics test;
+  LossAndAccuracy test;
 };
 
 using EpochCallback = std::function<void(uint64_t seed, int epoch, const EpochMetrics&, std::optional<double> epoch_ms)>;

@@ -108,9 +108,9 @@ std::vector<ConformanceCase> all_cases() {
 }
 
 struct Curve {
-  EvalMetrics initial_test;  // eval mode, before the first step
+  LossAndAccuracy initial_test;  // eval mode, before the first step
   std::vector<EpochMetrics> epochs;
-  EvalMetrics test;
+  LossAndAccuracy test;
 };
 
 Curve train_curve(Backend& backend, const Problem& problem, uint64_t seed) {

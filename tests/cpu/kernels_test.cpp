@@ -157,7 +157,7 @@ TEST_F(CpuKernel, SparseDropoutMatmulMatchesReference) {
   const Csr<float> x = in.csr(400, 300, 0.2);
   for (const double p : {0.0, 0.5}) {
     for (const int64_t width : {16, 7}) {
-      const cpu::Dropout drop{p, seed_, 0, 3};
+      const DropoutSpec drop{p, seed_, 0, 3};
       Csr<double> dropped = cast_csr<double>(x);
       if (p > 0) ref::dropout_csr(cast_csr<double>(x), dropped, p, seed_, 0, 3);
       const auto w = in.dense(x.cols * width);
@@ -205,7 +205,7 @@ TEST_F(CpuKernel, BiasReluDropoutIsExact) {
       if (prob > 0) ref::dropout(want.data(), want.data(), rows, cols, prob, seed_, 1, 9);
       std::vector<float> got(p.size());
       cpu::bias_relu_dropout(p.data(), with_bias ? bias.data() : nullptr, got.data(), rows, cols,
-                             prob > 0 ? cpu::Dropout{prob, seed_, 1, 9} : cpu::Dropout{});
+                             prob > 0 ? DropoutSpec{prob, seed_, 1, 9} : DropoutSpec{});
       EXPECT_EQ(got, want) << "bias " << with_bias << " p " << prob;
 
       // Backward: the reference redraws the mask and masks by the ReLU output.
@@ -268,20 +268,20 @@ TEST_F(CpuKernel, SoftmaxCrossEntropyMatchesReference) {
     if (split[r] == Split::None && r % 2) labels[r] = -1;
   }
   std::vector<float> grad(logits.size(), -7.0f);
-  const cpu::SplitMetrics got = cpu::softmax_cross_entropy(logits.data(), rows, classes, labels, split, grad.data());
+  const SplitMetrics got = cpu::softmax_cross_entropy(logits.data(), rows, classes, labels, split, grad.data());
   std::vector<double> want_grad(grad.size());
   const auto logits64 = to_double(logits);
-  const ref::LossAndAccuracy train =
+  const LossAndAccuracy train =
       ref::softmax_cross_entropy(logits64.data(), rows, classes, labels, split, Split::Train, want_grad.data());
-  const ref::LossAndAccuracy val =
+  const LossAndAccuracy val =
       ref::softmax_cross_entropy(logits64.data(), rows, classes, labels, split, Split::Val, static_cast<double*>(nullptr));
   EXPECT_NEAR(got.train.loss, train.loss, kRelTol * train.loss);
   EXPECT_EQ(got.train.accuracy, train.accuracy);
   EXPECT_NEAR(got.val.loss, val.loss, kRelTol * val.loss);
   EXPECT_EQ(got.val.accuracy, val.accuracy);
   EXPECT_LE(relative_error(grad, want_grad), kRelTol);
-  const ref::LossAndAccuracy test = cpu::softmax_cross_entropy_split(logits.data(), rows, classes, labels, split, Split::Test);
-  const ref::LossAndAccuracy want_test =
+  const LossAndAccuracy test = cpu::softmax_cross_entropy_split(logits.data(), rows, classes, labels, split, Split::Test);
+  const LossAndAccuracy want_test =
       ref::softmax_cross_entropy(logits64.data(), rows, classes, labels, split, Split::Test, static_cast<double*>(nullptr));
   EXPECT_NEAR(test.loss, want_test.loss, kRelTol * want_test.loss);
   EXPECT_EQ(test.accuracy, want_test.accuracy);
@@ -295,7 +295,7 @@ TEST_F(CpuKernel, AdamMatchesReference) {
     auto p = in.dense(n), m = in.dense(n, 0.0f, 0.1f), v = in.dense(n, 0.0f, 0.01f);
     const auto g = in.dense(n);
     auto p2 = p, m2 = m, v2 = v;
-    const ref::AdamSettings s{0.01, 0.9, 0.999, 1e-8, 5e-4, 3};
+    const AdamSettings s{0.01, 0.9, 0.999, 1e-8, 5e-4, 3};
     cpu::adam_update(p.data(), g.data(), m.data(), v.data(), n, s);
     ref::adam_update(p2.data(), g.data(), m2.data(), v2.data(), n, s);
     EXPECT_LE(relative_error(p, to_double(p2)), 1e-6);
@@ -312,7 +312,7 @@ TEST_F(CpuKernel, ReductionsAreDeterministic) {
   const auto d = in.dense(x.rows * 16);
   std::vector<float> partials;
   std::vector<float> first(static_cast<size_t>(x.cols * 16)), again(first.size());
-  const cpu::Dropout drop{0.5, seed_, 0, 1};
+  const DropoutSpec drop{0.5, seed_, 0, 1};
   cpu::sparse_dropout_matmul_transposed(x, drop, d.data(), 16, first.data(), partials);
   cpu::sparse_dropout_matmul_transposed(x, drop, d.data(), 16, again.data(), partials);
   EXPECT_EQ(first, again);

@@ -68,7 +68,7 @@ TEST_F(CpuSparseFeatures, DropoutScalesEqualTheReferenceMask) {
   SCOPED_TRACE(trace());
   for (const Shape& shape : kShapes) {
     const Csr<float> x = random_csr(rng_, shape.rows, shape.cols, shape.density);
-    const cpu::Dropout drop{0.5, seed_, 0, 11};
+    const DropoutSpec drop{0.5, seed_, 0, 11};
     std::vector<float> scale(static_cast<size_t>(x.nnz()), -1.0f);
     cpu::sparse_dropout_scales(x, drop, scale.data());
     Csr<float> ones = x;
@@ -93,7 +93,7 @@ TEST_F(CpuSparseFeatures, ProductsWithStoredScalesMatchReference) {
     const Csr<float> x = random_csr(rng_, shape.rows, shape.cols, shape.density);
     const cpu::TransposedCsr xt = cpu::transpose_with_entries(x);
     for (const double p : {0.0, 0.5}) {
-      const cpu::Dropout drop{p, seed_, 0, 5};
+      const DropoutSpec drop{p, seed_, 0, 5};
       std::vector<float> scale(static_cast<size_t>(x.nnz()), 1.0f);
       if (p > 0) cpu::sparse_dropout_scales(x, drop, scale.data());
       const float* scale_or_null = p > 0 ? scale.data() : nullptr;

@@ -119,14 +119,14 @@ TEST(CudaKernels, SpmmWithDropoutAndEpilogueMatchesReference) {
     const Csr<float> a = random_csr(rng, 203, 517, 0.1);
     const auto b = random_vector(rng, a.cols * width);
     const auto bias = random_vector(rng, width);
-    cuda_test::Dropout d{true, 0.5, rng(), 0, static_cast<uint32_t>(rng() % 1000)};
+    DropoutSpec d{0.5, rng(), 0, static_cast<uint32_t>(rng() % 1000)};
     Csr<float> dropped = a;
     ref::dropout_csr(a, dropped, d.p, d.seed, 0, d.epoch);
     std::vector<float> want(static_cast<size_t>(a.rows * width));
     ref::spmm(dropped, b.data(), width, want.data());
     ref::add_bias(want.data(), bias.data(), a.rows, width);
     ref::relu_forward(want.data(), want.data(), a.rows * width);
-    cuda_test::Dropout out_d = d;
+    DropoutSpec out_d = d;
     out_d.layer = 1;
     ref::dropout(want.data(), want.data(), a.rows, width, d.p, d.seed, 1, d.epoch);
     EXPECT_LE(rel_error(cuda_test::spmm(a, b, width, d, a.cols, false, &bias, true, out_d), want), kTol);
@@ -144,7 +144,7 @@ TEST(CudaKernels, TransposedSpmmWithDropoutOnLongRowsMatchesReference) {
     const Csr<float> x = random_csr(rng, 3000, 40, 0.5, true);
     const Csr<float> xt = transpose(x);
     const auto dz = random_vector(rng, x.rows * width);
-    cuda_test::Dropout d{true, 0.5, rng(), 0, 7};
+    DropoutSpec d{0.5, rng(), 0, 7};
     Csr<float> dropped = x;
     ref::dropout_csr(x, dropped, d.p, d.seed, 0, d.epoch);
     std::vector<float> want(static_cast<size_t>(x.cols * width));
@@ -164,15 +164,15 @@ TEST(CudaKernels, BiasReluDropoutMatchesReference) {
   const int64_t rows = 1001, width = 37;
   const auto in = random_vector(rng, rows * width);
   const auto bias = random_vector(rng, width);
-  cuda_test::Dropout d{true, 0.3, rng(), 2, 11};
+  DropoutSpec d{0.3, rng(), 2, 11};
   std::vector<float> want = in;
   ref::add_bias(want.data(), bias.data(), rows, width);
   ref::relu_forward(want.data(), want.data(), rows * width);
   ref::dropout(want.data(), want.data(), rows, width, d.p, d.seed, d.layer, d.epoch);
-  EXPECT_LE(rel_error(cuda_test::bias_act(in, rows, width, &bias, true, d), want), kTol);
+  EXPECT_LE(rel_error(cuda_test::bias_relu_dropout(in, rows, width, &bias, true, d), want), kTol);
   std::vector<float> dropped(in.size());
   ref::dropout(in.data(), dropped.data(), rows, width, d.p, d.seed, d.layer, d.epoch);
-  EXPECT_LE(rel_error(cuda_test::bias_act(in, rows, width, nullptr, false, d), dropped), 0.0);  // bit-identical mask
+  EXPECT_LE(rel_error(cuda_test::bias_relu_dropout(in, rows, width, nullptr, false, d), dropped), 0.0);  // bit-identical mask
 }
 
 TEST(CudaKernels, ReluDropoutBackwardMatchesReference) {
@@ -190,7 +190,7 @@ TEST(CudaKernels, ReluDropoutBackwardMatchesReference) {
   std::vector<float> want(g.size());
   ref::dropout(g.data(), want.data(), rows, width, p, 5, 1, 3);
   ref::relu_backward(h.data(), want.data(), rows * width);
-  EXPECT_LE(rel_error(cuda_test::relu_dropout_backward(g, d, 2.f), want), 0.0);
+  EXPECT_LE(rel_error(cuda_test::relu_dropout_backward(d, g, 2.f), want), 0.0);
 }
 
 TEST(CudaKernels, SoftmaxCrossEntropyMatchesReference) {
@@ -246,12 +246,12 @@ TEST(CudaKernels, AdamMatchesReferenceOverSteps) {
     const auto grad = random_vector(rng, 1135, -0.1f, 0.1f);
     int64_t begin = 0;
     for (size_t s = 0; s < seg_end.size(); ++s) {
-      ref::AdamSettings st{0.01, 0.9, 0.999, 1e-8, wd[s], step};
+      AdamSettings st{0.01, 0.9, 0.999, 1e-8, wd[s], step};
       ref::adam_update(ref_param.data() + begin, grad.data() + begin, ref_m.data() + begin, ref_v.data() + begin,
                        seg_end[s] - begin, st);
       begin = seg_end[s];
     }
-    cuda_test::adam(param, grad, m, v, seg_end, wd, {0.01, 0.9, 0.999, 1e-8, 0, step}, step);
+    cuda_test::adam_update(param, grad, m, v, seg_end, wd, {0.01, 0.9, 0.999, 1e-8, 0, step}, step);
   }
   EXPECT_LE(rel_error(param, ref_param), kTol);
   EXPECT_LE(rel_error(m, ref_m), kTol);
@@ -277,7 +277,7 @@ TEST(CudaKernels, CublasProductsMatchReference) {
   EXPECT_LE(rel_error(cuda_test::gemm_a_bt(c, w, m, n, k), want_abt), kTol);
   std::vector<float> want_sums(static_cast<size_t>(n));
   ref::bias_backward(c.data(), want_sums.data(), m, n);
-  EXPECT_LE(rel_error(cuda_test::column_sums(c, m, n), want_sums), kTol);
+  EXPECT_LE(rel_error(cuda_test::bias_backward(c, m, n), want_sums), kTol);
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ TEST_P(DistributedTraining, LossCurveMatchesCpuRefWithin1e5) {
   reference->reset(initial, seed);
   for (int e = 0; e < problem.config.epochs; ++e) reference->train_epoch(e);
   const std::vector<EpochMetrics> want = reference->collect_metrics();
-  const EvalMetrics want_test = reference->evaluate(Split::Test);
+  const LossAndAccuracy want_test = reference->evaluate(Split::Test);
 
   const SimulatedRun got = train_simulated(problem, initial, {c.ranks, c.mode, problem.config.epochs, seed});
   ASSERT_EQ(got.epochs.size(), want.size());

@@ -97,7 +97,7 @@ TEST(SoftmaxCrossEntropy, HandComputedTwoClassRow) {
   const std::vector<int32_t> labels{1, 0};
   const std::vector<Split> split{Split::Train, Split::Val};
   std::vector<double> grad(4, 99.0);
-  const ref::LossAndAccuracy r = ref::softmax_cross_entropy(logits.data(), 2, 2, labels, split, Split::Train, grad.data());
+  const LossAndAccuracy r = ref::softmax_cross_entropy(logits.data(), 2, 2, labels, split, Split::Train, grad.data());
   EXPECT_NEAR(r.loss, -std::log(0.75), 1e-12);
   EXPECT_EQ(r.accuracy, 1.0);
   EXPECT_NEAR(grad[0], 0.25, 1e-12);

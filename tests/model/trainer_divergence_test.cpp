@@ -33,7 +33,7 @@ class ScriptedBackend : public Backend {
     pending_.push_back(m);
   }
   std::vector<EpochMetrics> collect_metrics() override { return std::exchange(pending_, {}); }
-  EvalMetrics evaluate(Split) override { return {bad_epoch_ < 0 ? bad_value_ : 1.0, 0.5}; }
+  LossAndAccuracy evaluate(Split) override { return {bad_epoch_ < 0 ? bad_value_ : 1.0, 0.5}; }
   BackendInfo info() const override {
     BackendInfo info;
     info.name = "scripted";

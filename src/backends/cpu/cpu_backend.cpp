@@ -65,7 +65,7 @@ class CpuBackend final : public Backend {
     cpu::set_threads(threads_);
     const ModelConfig& config = problem_->config;
     EpochMetrics metrics;
-    const cpu::SplitMetrics train = model_->forward_backward(params_, seed_, epoch, grads_);
+    const SplitMetrics train = model_->forward_backward(params_, seed_, epoch, grads_);
     metrics.train_loss = train.train.loss;
     metrics.train_acc = train.train.accuracy;
     if (config.val_from_train_forward) {
@@ -75,7 +75,7 @@ class CpuBackend final : public Backend {
     ++step_;
     adam_step(params_, grads_, adam_m_, adam_v_, config, step_, cpu::adam_update);
     if (!config.val_from_train_forward) {
-      const ref::LossAndAccuracy val = model_->evaluate(params_, Split::Val);
+      const LossAndAccuracy val = model_->evaluate(params_, Split::Val);
       metrics.val_loss = val.loss;
       metrics.val_acc = val.accuracy;
     }
@@ -84,10 +84,10 @@ class CpuBackend final : public Backend {
 
   std::vector<EpochMetrics> collect_metrics() override { return std::exchange(pending_, {}); }
 
-  EvalMetrics evaluate(Split split) override {
+  LossAndAccuracy evaluate(Split split) override {
     require_loaded();
     cpu::set_threads(threads_);
-    const ref::LossAndAccuracy result = model_->evaluate(params_, split);
+    const LossAndAccuracy result = model_->evaluate(params_, split);
     return {result.loss, result.accuracy};
   }
 

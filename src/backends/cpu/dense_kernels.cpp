@@ -130,8 +130,6 @@ int set_threads(int threads) {
   return threads;
 }
 
-int max_threads() { return omp_get_max_threads(); }
-
 const char* blas_description() {
   // openblas_get_config() already names the library, its version and the core in use.
   static const std::string text = openblas_get_config();

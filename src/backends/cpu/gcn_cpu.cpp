@@ -36,11 +36,6 @@ bool is_symmetric(const Csr<float>& a) {
   return symmetric;
 }
 
-template <typename T>
-uint64_t bytes_of(const std::vector<T>& v) {
-  return v.capacity() * sizeof(T);
-}
-
 }  // namespace
 
 int64_t padded_to_16(int64_t n) { return (n + 15) / 16 * 16; }
@@ -88,18 +83,7 @@ CpuGcn::CpuGcn(const Problem& problem)
   grad_b_.assign(static_cast<size_t>(n_ * max_width), 0.0f);
 }
 
-uint64_t CpuGcn::workspace_bytes() const {
-  uint64_t total = bytes_of(dense_adjacency_) + bytes_of(dense_features_) + bytes_of(dropped_features_) +
-                   bytes_of(logits_) + bytes_of(grad_a_) + bytes_of(grad_b_) + bytes_of(partials_) +
-                   bytes_of(feature_scales_) + bytes_of(features_t_.matrix.val) + bytes_of(features_t_.matrix.col) +
-                   bytes_of(features_t_.matrix.row_ptr) + bytes_of(features_t_.entry) +
-                   bytes_of(adjacency_transposed_.val) + bytes_of(adjacency_transposed_.col) +
-                   bytes_of(adjacency_transposed_.row_ptr);
-  for (const auto& v : inputs_) total += bytes_of(v);
-  return total;
-}
-
-Dropout CpuGcn::layer_dropout(int layer, uint64_t seed, int epoch, bool training) const {
+DropoutSpec CpuGcn::layer_dropout(int layer, uint64_t seed, int epoch, bool training) const {
   const bool on = training && config_.dropout > 0 && (layer > 0 || config_.input_dropout);
   if (!on) return {};
   return {config_.dropout, seed, static_cast<uint32_t>(layer), static_cast<uint32_t>(epoch)};
@@ -127,7 +111,7 @@ void CpuGcn::aggregate_transposed(const float* in, float* out, int64_t width) co
 void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, bool training) {
   for (int l = 0; l < num_layers(); ++l) {
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
-    const Dropout drop = layer_dropout(l, seed, epoch, training);
+    const DropoutSpec drop = layer_dropout(l, seed, epoch, training);
     const float* w = params.weights[l].data.data();
     float* z = grad_b_.data();  // Z_l: see grad_b_ in gcn_cpu.hpp
     if (l == 0 && config_.features == FeatureMode::Sparse) {
@@ -195,7 +179,7 @@ SplitMetrics CpuGcn::forward_backward(const Parameters<float>& params, uint64_t 
   return metrics;
 }
 
-ref::LossAndAccuracy CpuGcn::evaluate(const Parameters<float>& params, Split split) {
+LossAndAccuracy CpuGcn::evaluate(const Parameters<float>& params, Split split) {
   forward(params, 0, 0, false);
   return softmax_cross_entropy_split(logits_.data(), n_, widths_.back(), problem_->labels, problem_->split, split);
 }

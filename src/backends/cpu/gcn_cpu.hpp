@@ -33,17 +33,14 @@ class CpuGcn {
   // the optimizer adds it). Returns train metrics, and val metrics of the same logits.
   SplitMetrics forward_backward(const Parameters<float>& params, uint64_t seed, int epoch, Parameters<float>& grads);
   // Eval-mode forward (no dropout), metrics over `split`.
-  ref::LossAndAccuracy evaluate(const Parameters<float>& params, Split split);
-
-  // Bytes held by this object beyond the Problem (dense copies, activations, gradients).
-  uint64_t workspace_bytes() const;
+  LossAndAccuracy evaluate(const Parameters<float>& params, Split split);
 
  private:
   void forward(const Parameters<float>& params, uint64_t seed, int epoch, bool training);
   // out = A_hat in, out = A_hat^T in (width columns).
   void aggregate(const float* in, float* out, int64_t width) const;
   void aggregate_transposed(const float* in, float* out, int64_t width) const;
-  Dropout layer_dropout(int layer, uint64_t seed, int epoch, bool training) const;
+  DropoutSpec layer_dropout(int layer, uint64_t seed, int epoch, bool training) const;
 
   const Problem* problem_;
   ModelConfig config_;

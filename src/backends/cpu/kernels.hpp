@@ -24,7 +24,6 @@ constexpr int64_t kMinParallelWork = int64_t{1} << 20;
 
 // Threads for OpenMP regions and OpenBLAS (0 = all cores). Returns the number in effect.
 int set_threads(int threads);
-int max_threads();
 // "OpenBLAS 0.3.x <core>" for BackendInfo.
 const char* blas_description();
 
@@ -50,14 +49,9 @@ void spmm(const Csr<float>& a, const float* b, int64_t width, float* c);
 
 // Input dropout of layer `layer` fused into the products with sparse features: element (r, col)
 // of x is kept with the mask index r * x.cols + col, exactly as ref::dropout_csr. p = 0: no dropout.
-struct Dropout {
-  double p = 0;
-  uint64_t seed = 0;
-  uint32_t layer = 0, epoch = 0;
-};
 // scale[k] (x.nnz() floats): the dropout scale, 0 or 1/(1-p), of stored element k of x, drawn
 // 16 elements at a time. The forward draws it once and the backward reads it back.
-void sparse_dropout_scales(const Csr<float>& x, const Dropout& drop, float* scale);
+void sparse_dropout_scales(const Csr<float>& x, const DropoutSpec& drop, float* scale);
 // c (x.rows x width) = x' * w, w (x.cols x width), x' = x with stored element k multiplied by
 // scale[k]; scale == nullptr: x itself.
 void sparse_scaled_matmul(const Csr<float>& x, const float* scale, const float* w, int64_t width, float* c);
@@ -81,8 +75,8 @@ TransposedCsr transpose_with_entries(const Csr<float>& x);
 void sparse_scaled_matmul_transposed(const TransposedCsr& xt, const float* scale, const float* d, int64_t width,
                                      float* c);
 // The same with the mask drawn here (allocates the scales: for tests and one-off use).
-void sparse_dropout_matmul(const Csr<float>& x, const Dropout& drop, const float* w, int64_t width, float* c);
-void sparse_dropout_matmul_transposed(const Csr<float>& x, const Dropout& drop, const float* d, int64_t width,
+void sparse_dropout_matmul(const Csr<float>& x, const DropoutSpec& drop, const float* w, int64_t width, float* c);
+void sparse_dropout_matmul_transposed(const Csr<float>& x, const DropoutSpec& drop, const float* d, int64_t width,
                                       float* c, std::vector<float>& partials);
 int64_t partial_slices();
 
@@ -91,27 +85,24 @@ int64_t partial_slices();
 void add_bias(float* x, const float* bias, int64_t rows, int64_t cols);
 // out = dropout(relu(p (+ bias))) with the mask of `drop` over (rows x cols); bias may be null.
 // `out` may alias `p`.
-void bias_relu_dropout(const float* p, const float* bias, float* out, int64_t rows, int64_t cols, const Dropout& drop);
+void bias_relu_dropout(const float* p, const float* bias, float* out, int64_t rows, int64_t cols, const DropoutSpec& drop);
 // Backward of bias_relu_dropout given its output `out`: grad = out > 0 ? grad / (1 - p) : 0.
 // (out > 0 exactly when the ReLU passed and the mask kept the element, so the mask is not redrawn.)
 void relu_dropout_backward(const float* out, float* grad, int64_t n, double p);
 // bias_grad (cols) = column sums of grad (rows x cols), chunked and added in order.
 void bias_backward(const float* grad, float* bias_grad, int64_t rows, int64_t cols);
 // Dense inverted dropout as ref::dropout (mask index r * cols + j) of rows stored ld apart.
-void dropout(const float* in, int64_t ld, float* out, int64_t rows, int64_t cols, const Dropout& drop);
+void dropout(const float* in, int64_t ld, float* out, int64_t rows, int64_t cols, const DropoutSpec& drop);
 
-struct SplitMetrics {
-  ref::LossAndAccuracy train, val;
-};
 // Softmax cross-entropy in one pass over the logits: train and val loss/accuracy, and when grad is
 // not null d(mean train loss)/d(logits) (zero on other rows), as ref::softmax_cross_entropy.
 SplitMetrics softmax_cross_entropy(const float* logits, int64_t rows, int64_t classes, const std::vector<int32_t>& labels,
                                    const std::vector<Split>& split, float* grad);
 // Loss/accuracy over `which` only (evaluate()).
-ref::LossAndAccuracy softmax_cross_entropy_split(const float* logits, int64_t rows, int64_t classes,
+LossAndAccuracy softmax_cross_entropy_split(const float* logits, int64_t rows, int64_t classes,
                                                  const std::vector<int32_t>& labels, const std::vector<Split>& split,
                                                  Split which);
 
-void adam_update(float* param, const float* grad, float* m, float* v, int64_t n, const ref::AdamSettings& s);
+void adam_update(float* param, const float* grad, float* m, float* v, int64_t n, const AdamSettings& s);
 
 }  // namespace gcn::cpu

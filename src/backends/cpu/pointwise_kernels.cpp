@@ -28,7 +28,7 @@ float keep_scale(double p) { return 1.0f / (1.0f - static_cast<float>(p)); }
 // (0 or 1/(1-p)); one vectorized Philox call per 16 groups of 4 elements, whose scales are laid
 // out in element order first so that the loop over the elements is plain.
 template <typename F>
-inline void for_each_dropout_scale(const Dropout& drop, int64_t begin, int64_t end, F&& f) {
+inline void for_each_dropout_scale(const DropoutSpec& drop, int64_t begin, int64_t end, F&& f) {
   const float p = static_cast<float>(drop.p);
   const float scale = keep_scale(drop.p);
   float block[kDropBlock];
@@ -50,7 +50,7 @@ void add_bias(float* x, const float* bias, int64_t rows, int64_t cols) {
 
 // Threads take whole dropout blocks (64 elements), so each Philox call serves one thread. The
 // bias column is tracked by a counter: an i % cols per element cost more than the Philox draw.
-void bias_relu_dropout(const float* p, const float* bias, float* out, int64_t rows, int64_t cols, const Dropout& drop) {
+void bias_relu_dropout(const float* p, const float* bias, float* out, int64_t rows, int64_t cols, const DropoutSpec& drop) {
   const int64_t n = rows * cols;
   if (drop.p <= 0) {
 #pragma omp parallel for schedule(static) if (n >= kMinParallelWork)
@@ -88,7 +88,7 @@ void bias_relu_dropout(const float* p, const float* bias, float* out, int64_t ro
   }
 }
 
-void dropout(const float* in, int64_t ld, float* out, int64_t rows, int64_t cols, const Dropout& drop) {
+void dropout(const float* in, int64_t ld, float* out, int64_t rows, int64_t cols, const DropoutSpec& drop) {
   if (ld == cols) {
     const int64_t n = rows * cols;
     const int64_t blocks = (n + kDropBlock - 1) / kDropBlock;
@@ -169,7 +169,7 @@ inline double row_cross_entropy(const float* z, int64_t classes, int32_t label, 
   return static_cast<double>(log_sum - z[label]);
 }
 
-ref::LossAndAccuracy finish(const Partial& p) {
+LossAndAccuracy finish(const Partial& p) {
   if (p.count == 0) return {};
   return {p.loss / static_cast<double>(p.count), static_cast<double>(p.correct) / static_cast<double>(p.count)};
 }
@@ -228,7 +228,7 @@ SplitMetrics softmax_cross_entropy(const float* logits, int64_t rows, int64_t cl
   return {finish(train_total), finish(val_total)};
 }
 
-ref::LossAndAccuracy softmax_cross_entropy_split(const float* logits, int64_t rows, int64_t classes,
+LossAndAccuracy softmax_cross_entropy_split(const float* logits, int64_t rows, int64_t classes,
                                                  const std::vector<int32_t>& labels, const std::vector<Split>& split,
                                                  Split which) {
   Partial part[kReduceChunks];
@@ -273,7 +273,7 @@ void adam_chunk(float* __restrict__ param, const float* __restrict__ grad, float
 
 }  // namespace
 
-void adam_update(float* param, const float* grad, float* m, float* v, int64_t n, const ref::AdamSettings& s) {
+void adam_update(float* param, const float* grad, float* m, float* v, int64_t n, const AdamSettings& s) {
   // The scalars exactly as ref::adam_update computes them.
   const float beta1 = static_cast<float>(s.beta1), beta2 = static_cast<float>(s.beta2);
   const float bias_correction1 = 1.0f - static_cast<float>(std::pow(s.beta1, static_cast<double>(s.step)));

@@ -117,7 +117,7 @@ void scatter_rows_wide(const Csr<float>& x, const float* scale, const float* d, 
 
 void spmm(const Csr<float>& a, const float* b, int64_t width, float* c) { sparse_scaled_matmul(a, nullptr, b, width, c); }
 
-void sparse_dropout_scales(const Csr<float>& x, const Dropout& drop, float* scale) {
+void sparse_dropout_scales(const Csr<float>& x, const DropoutSpec& drop, float* scale) {
   // Chunks of stored elements (a multiple of 16), not rows: Cora's rows hold ~18 entries, and
   // drawing row by row left most of the second Philox call of every row idle.
   constexpr int64_t kChunk = 64 * kPhiloxLanes;
@@ -182,7 +182,7 @@ TransposedCsr transpose_with_entries(const Csr<float>& x) {
   return out;
 }
 
-void sparse_dropout_matmul(const Csr<float>& x, const Dropout& drop, const float* w, int64_t width, float* c) {
+void sparse_dropout_matmul(const Csr<float>& x, const DropoutSpec& drop, const float* w, int64_t width, float* c) {
   if (drop.p <= 0) return sparse_scaled_matmul(x, nullptr, w, width, c);
   std::vector<float> scale(static_cast<size_t>(x.nnz()));
   sparse_dropout_scales(x, drop, scale.data());
@@ -218,7 +218,7 @@ void sparse_scaled_matmul_transposed(const Csr<float>& x, const float* scale, co
   }
 }
 
-void sparse_dropout_matmul_transposed(const Csr<float>& x, const Dropout& drop, const float* d, int64_t width,
+void sparse_dropout_matmul_transposed(const Csr<float>& x, const DropoutSpec& drop, const float* d, int64_t width,
                                       float* c, std::vector<float>& partials) {
   if (drop.p <= 0) return sparse_scaled_matmul_transposed(x, nullptr, d, width, c, partials);
   std::vector<float> scale(static_cast<size_t>(x.nnz()));

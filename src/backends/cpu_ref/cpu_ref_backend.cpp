@@ -34,18 +34,18 @@ class CpuRefBackend final : public Backend {
     require_loaded();
     const ModelConfig& config = problem_->config;
     EpochMetrics metrics;
-    const ref::LossAndAccuracy train = model_->forward_backward(params_, seed_, epoch, grads_);
+    const LossAndAccuracy train = model_->forward_backward(params_, seed_, epoch, grads_);
     metrics.train_loss = train.loss;
     metrics.train_acc = train.accuracy;
     if (config.val_from_train_forward) {
-      const ref::LossAndAccuracy val = model_->metrics_of_last_forward(Split::Val);
+      const LossAndAccuracy val = model_->metrics_of_last_forward(Split::Val);
       metrics.val_loss = val.loss;
       metrics.val_acc = val.accuracy;
     }
     ++step_;
     adam_step(params_, grads_, adam_m_, adam_v_, config, step_, ref::adam_update<float>);
     if (!config.val_from_train_forward) {
-      const ref::LossAndAccuracy val = model_->forward(params_, seed_, epoch, false, Split::Val);
+      const LossAndAccuracy val = model_->forward(params_, seed_, epoch, false, Split::Val);
       metrics.val_loss = val.loss;
       metrics.val_acc = val.accuracy;
     }
@@ -54,9 +54,9 @@ class CpuRefBackend final : public Backend {
 
   std::vector<EpochMetrics> collect_metrics() override { return std::exchange(pending_, {}); }
 
-  EvalMetrics evaluate(Split split) override {
+  LossAndAccuracy evaluate(Split split) override {
     require_loaded();
-    const ref::LossAndAccuracy result = model_->forward(params_, seed_, 0, false, split);
+    const LossAndAccuracy result = model_->forward(params_, seed_, 0, false, split);
     return {result.loss, result.accuracy};
   }
 

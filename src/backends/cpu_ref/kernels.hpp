@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "backends/types.hpp"
 #include "core/csr.hpp"
 #include "core/philox.hpp"
 #include "data/dataset.hpp"
@@ -118,18 +119,10 @@ void dropout_csr(const Csr<T>& in, Csr<T>& out, double p, uint64_t seed, uint32_
     }
 }
 
-struct LossAndAccuracy {
-  double loss = 0;      // mean cross-entropy over the selected rows
-  double accuracy = 0;  // fraction of selected rows whose argmax (first maximum) is the label
-};
 
 // Sums of softmax cross-entropy over the rows whose split is `which`. When grad is not null it
 // receives (softmax - onehot) / divisor on selected rows, 0 elsewhere: divisor is the number of
 // rows the loss is averaged over (these rows' count, or all ranks' in a distributed run).
-struct LossSums {
-  double loss_sum = 0;  // sum of cross-entropies over the selected rows
-  double correct = 0;   // selected rows whose argmax (first maximum) is the label
-};
 template <typename T>
 LossSums softmax_cross_entropy_sums(const T* logits, int64_t rows, int64_t classes, const int32_t* labels,
                                     const Split* split, Split which, double divisor, T* grad) {
@@ -168,11 +161,6 @@ LossAndAccuracy softmax_cross_entropy(const T* logits, int64_t rows, int64_t cla
   if (count == 0) return {};
   return {sums.loss_sum / static_cast<double>(count), sums.correct / static_cast<double>(count)};
 }
-
-struct AdamSettings {
-  double lr, beta1, beta2, eps, weight_decay;
-  int64_t step;  // 1 for the first update
-};
 
 // torch.optim.Adam: g += wd * param; m, v moving averages; param -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
 template <typename T>

@@ -175,8 +175,6 @@ class CudaBackend final : public Backend {
       adj_s_.upload(mem_, a_s, "adjacency rows", stream_);
       const Csr<float> a_train(row_block(problem.adjacency, train_rows));
       adj_train_t_.upload(mem_, transpose(a_train), "adjacency rows transpose", stream_);
-      if (adj_.num_items > 0 || adj_s_.num_items > 0 || adj_train_t_.num_items > 0 || adj_t_.num_items > 0)
-        split_adjacency_ = true;
     } else {
       const double n2 = static_cast<double>(n_) * static_cast<double>(n_ + static_cast<int64_t>(s_rows.size())) * 4.0;
       size_t free_bytes = 0, total_bytes = 0;
@@ -331,7 +329,7 @@ class CudaBackend final : public Backend {
     return std::exchange(host_metrics_, {});
   }
 
-  EvalMetrics evaluate(Split split) override {
+  LossAndAccuracy evaluate(Split split) override {
     require_loaded();
     const int s = split == Split::Train ? 0 : split == Split::Val ? 1 : split == Split::Test ? 2 : -1;
     if (s < 0) fail("cuda: evaluate needs the train, val or test split");
@@ -375,8 +373,8 @@ class CudaBackend final : public Backend {
   float* weight_grad(int l) const { return grads_.get() + param_offsets_[2 * l]; }
   float* bias_grad(int l) const { return grads_.get() + param_offsets_[2 * l + 1]; }
 
-  DropoutSpec dropout_spec(int layer) const {
-    DropoutSpec d;
+  DeviceDropout dropout_spec(int layer) const {
+    DeviceDropout d;
     d.state = state_.get();
     d.layer = static_cast<uint32_t>(layer);
     d.p = static_cast<float>(config_.dropout);
@@ -398,7 +396,7 @@ class CudaBackend final : public Backend {
     if (config_.adjacency == AdjacencyMode::Dense) {
       const float* a = full ? dense_adj_.get() : dense_adj_s_.get() + first * n_;
       gemm(cublas_, a, in, out, count, n_, width);
-      if (ep.bias || ep.relu || ep.dropout.state) bias_act(out, out, count, width, ep, stream_);
+      if (ep.bias || ep.relu || ep.dropout.state) bias_relu_dropout(out, out, count, width, ep, stream_);
       return;
     }
     const DeviceCsr& a = full ? adj_ : adj_s_;
@@ -407,7 +405,7 @@ class CudaBackend final : public Backend {
       // of a split matrix is taken whole here: rows outside it are computed and ignored.)
       GCN_CUDA_CHECK(cudaMemsetAsync(out - first * width, 0, a.rows * width * sizeof(float), stream_));
       spmm(a.view(), in, width, out - first * width, ValueDropout{}, Epilogue{}, stream_);
-      if (ep.bias || ep.relu || ep.dropout.state) bias_act(out, out, count, width, ep, stream_);
+      if (ep.bias || ep.relu || ep.dropout.state) bias_relu_dropout(out, out, count, width, ep, stream_);
       return;
     }
     spmm(a.view(first, count), in, width, out, ValueDropout{}, ep, stream_);
@@ -437,11 +435,11 @@ class CudaBackend final : public Backend {
         if (l == 0 && drop_in) {
           Epilogue drop;
           drop.dropout = dropout_spec(0);
-          bias_act(dense_x_.get(), dropped_x_.get(), n_, in_w, drop, stream_);
+          bias_relu_dropout(dense_x_.get(), dropped_x_.get(), n_, in_w, drop, stream_);
           input = dropped_x_.get();
         }
         gemm(cublas_, input, weight(l), z, n_, in_w, out_w);
-        if (z_ep.bias) bias_act(z, z, n_, out_w, z_ep, stream_);
+        if (z_ep.bias) bias_relu_dropout(z, z, n_, out_w, z_ep, stream_);
       }
       Epilogue p_ep;
       if (config_.bias && !config_.bias_before_aggregation) p_ep.bias = bias(l);
@@ -475,7 +473,7 @@ class CudaBackend final : public Backend {
     if (config_.bias) {
       Epilogue ep;
       ep.bias = bias(l);
-      bias_act(out, out, count, out_w, ep, stream_);
+      bias_relu_dropout(out, out, count, out_w, ep, stream_);
     }
   }
 
@@ -484,7 +482,7 @@ class CudaBackend final : public Backend {
   void backward_last_aggregate_first() {
     const int l = num_layers() - 1;
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
-    if (config_.bias) column_sums(cublas_, dlogits_.get(), num_train_, out_w, ones_.get(), bias_grad(l));
+    if (config_.bias) bias_backward(cublas_, dlogits_.get(), bias_grad(l), num_train_, out_w, ones_.get());
     gemm_at_b(cublas_, agg_s_.get(), dlogits_.get(), weight_grad(l), num_train_, in_w, out_w);
     gemm_a_bt(cublas_, dlogits_.get(), weight(l), dagg_.get(), num_train_, out_w, in_w);
     if (config_.adjacency == AdjacencyMode::Dense) {
@@ -505,13 +503,13 @@ class CudaBackend final : public Backend {
       const bool last = l == L - 1;
       if (last && aggregate_first_) {
         backward_last_aggregate_first();
-        relu_dropout_backward(gbuf_.get(), d_[l].get(), n_ * in_w, scale, stream_);
+        relu_dropout_backward(d_[l].get(), gbuf_.get(), n_ * in_w, scale, stream_);
         continue;
       }
       float* dz = dzbuf_.get();
       if (last) {
         if (config_.bias && !config_.bias_before_aggregation)
-          column_sums(cublas_, dlogits_.get(), num_train_, out_w, ones_.get(), bias_grad(l));
+          bias_backward(cublas_, dlogits_.get(), bias_grad(l), num_train_, out_w, ones_.get());
         if (config_.adjacency == AdjacencyMode::Dense) {
           gemm_at_b(cublas_, dense_adj_s_.get(), dlogits_.get(), dz, num_train_, n_, out_w);
         } else {
@@ -521,7 +519,7 @@ class CudaBackend final : public Backend {
       } else {
         const float* g = gbuf_.get();
         if (config_.bias && !config_.bias_before_aggregation)
-          column_sums(cublas_, g, n_, out_w, ones_.get(), bias_grad(l));
+          bias_backward(cublas_, g, bias_grad(l), n_, out_w, ones_.get());
         if (config_.adjacency == AdjacencyMode::Dense) {
           gemm_at_b(cublas_, dense_adj_.get(), g, dz, n_, n_, out_w);
         } else {
@@ -530,7 +528,7 @@ class CudaBackend final : public Backend {
           spmm(at.view(), g, out_w, dz, ValueDropout{}, Epilogue{}, stream_);
         }
       }
-      if (config_.bias && config_.bias_before_aggregation) column_sums(cublas_, dz, n_, out_w, ones_.get(), bias_grad(l));
+      if (config_.bias && config_.bias_before_aggregation) bias_backward(cublas_, dz, bias_grad(l), n_, out_w, ones_.get());
       const bool drop_in = dropout_on && (l > 0 || config_.input_dropout);
       if (l == 0 && config_.features == FeatureMode::Sparse) {
         ValueDropout vd;
@@ -544,7 +542,7 @@ class CudaBackend final : public Backend {
       }
       if (l == 0) break;
       gemm_a_bt(cublas_, dz, weight(l), gbuf_.get(), n_, out_w, in_w);
-      relu_dropout_backward(gbuf_.get(), d_[l].get(), n_ * in_w, scale, stream_);
+      relu_dropout_backward(d_[l].get(), gbuf_.get(), n_ * in_w, scale, stream_);
     }
   }
 
@@ -568,7 +566,7 @@ class CudaBackend final : public Backend {
     a.beta2 = config_.adam_beta2;
     a.eps = config_.adam_eps;
     a.state = state_.get();
-    adam(a, stream_);
+    adam_update(a, stream_);
   }
 
   // The epoch as issued into the capturing stream.
@@ -658,7 +656,7 @@ class CudaBackend final : public Backend {
   DeviceArray<int32_t> s_labels_, split_rows_[3], split_labels_[3];
   int64_t split_count_[3] = {};
   DeviceCsr adj_, adj_t_, adj_s_, adj_train_t_, features_, features_t_;
-  bool adj_symmetric_ = false, split_adjacency_ = false;
+  bool adj_symmetric_ = false;
   DeviceArray<float> dense_adj_, dense_adj_s_, dense_x_, dropped_x_;
   std::vector<int64_t> param_offsets_;
   DeviceArray<float> params_, grads_, adam_m_, adam_v_;

@@ -14,7 +14,7 @@ constexpr int kBlock = 256;
 
 int64_t blocks_for(int64_t threads, int block = kBlock) { return (threads + block - 1) / block; }
 
-__device__ __forceinline__ bool keep(const DropoutSpec& d, uint64_t index) {
+__device__ __forceinline__ bool keep(const DeviceDropout& d, uint64_t index) {
   return dropout_keep(d.state->seed, d.layer, d.state->epoch, index, d.p);
 }
 
@@ -135,7 +135,7 @@ void launch_spmm(const CsrView& a, const float* b, int64_t width, float* c, cons
 
 // Four consecutive elements per thread: the mask index of element i is i itself, so the four
 // share one Philox call (the call costs more than the memory traffic of the elements).
-__global__ void bias_act_kernel(const float* in, float* out, int64_t rows, int64_t width, Epilogue ep) {
+__global__ void bias_relu_dropout_kernel(const float* in, float* out, int64_t rows, int64_t width, Epilogue ep) {
   const int64_t count = rows * width;
   const int64_t i0 = 4 * (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x);
   if (i0 >= count) return;
@@ -231,7 +231,7 @@ __global__ void __launch_bounds__(kBlock) softmax_ce_kernel(LossArgs args) {
 
 // Adam: one thread per parameter element over the packed buffer of every layer's W and b.
 // Float arithmetic in cpu-ref's order; bias corrections from the step in double, as cpu-ref.
-__global__ void adam_kernel(AdamArgs a) {
+__global__ void adam_update_kernel(AdamArgs a) {
   const int64_t n = a.seg_end[a.num_segments - 1];
   const int64_t step = a.state->step + 1;
   const float beta1 = static_cast<float>(a.beta1), beta2 = static_cast<float>(a.beta2);
@@ -330,13 +330,13 @@ void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vect
     }
 }
 
-void bias_act(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream) {
+void bias_relu_dropout(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream) {
   if (rows * width == 0) return;
-  bias_act_kernel<<<static_cast<unsigned>(blocks_for((rows * width + 3) / 4)), kBlock, 0, stream>>>(in, out, rows, width, ep);
-  GCN_CUDA_CHECK_LAUNCH("bias_act_kernel");
+  bias_relu_dropout_kernel<<<static_cast<unsigned>(blocks_for((rows * width + 3) / 4)), kBlock, 0, stream>>>(in, out, rows, width, ep);
+  GCN_CUDA_CHECK_LAUNCH("bias_relu_dropout_kernel");
 }
 
-void relu_dropout_backward(float* g, const float* d, int64_t count, float scale, cudaStream_t stream) {
+void relu_dropout_backward(const float* d, float* g, int64_t count, float scale, cudaStream_t stream) {
   if (count == 0) return;
   relu_dropout_backward_kernel<<<static_cast<unsigned>(blocks_for(count)), kBlock, 0, stream>>>(g, d, count, scale);
   GCN_CUDA_CHECK_LAUNCH("relu_dropout_backward_kernel");
@@ -350,11 +350,11 @@ void softmax_cross_entropy(const LossArgs& args, cudaStream_t stream) {
   GCN_CUDA_CHECK_LAUNCH("softmax_ce_kernel");
 }
 
-void adam(const AdamArgs& args, cudaStream_t stream) {
+void adam_update(const AdamArgs& args, cudaStream_t stream) {
   const int64_t n = args.seg_end[args.num_segments - 1];
   const int64_t grid = std::min<int64_t>(blocks_for(n), 132 * 8);
-  adam_kernel<<<static_cast<unsigned>(std::max<int64_t>(grid, 1)), kBlock, 0, stream>>>(args);
-  GCN_CUDA_CHECK_LAUNCH("adam_kernel");
+  adam_update_kernel<<<static_cast<unsigned>(std::max<int64_t>(grid, 1)), kBlock, 0, stream>>>(args);
+  GCN_CUDA_CHECK_LAUNCH("adam_update_kernel");
 }
 
 void end_epoch(EpochState* state, cudaStream_t stream) {
@@ -395,10 +395,10 @@ void gemm_a_bt(cublasHandle_t h, const float* a, const float* b, float* c, int64
                                to_int(n, "n"), a, to_int(n, "n"), &zero, c, to_int(k, "k")));
 }
 
-void column_sums(cublasHandle_t h, const float* g, int64_t rows, int64_t width, const float* ones, float* out) {
+void bias_backward(cublasHandle_t h, const float* grad, float* bias_grad, int64_t rows, int64_t width, const float* ones) {
   const float one = 1.f, zero = 0.f;
-  GCN_CUBLAS_CHECK(cublasSgemv(h, CUBLAS_OP_N, to_int(width, "width"), to_int(rows, "rows"), &one, g,
-                               to_int(width, "width"), ones, 1, &zero, out, 1));
+  GCN_CUBLAS_CHECK(cublasSgemv(h, CUBLAS_OP_N, to_int(width, "width"), to_int(rows, "rows"), &one, grad,
+                               to_int(width, "width"), ones, 1, &zero, bias_grad, 1));
 }
 
 }  // namespace gcn::cuda

@@ -21,8 +21,10 @@ struct EpochState {
   unsigned int blocks_done;
 };
 
-// Dropout with drop probability p, mask of (state->seed, layer, state->epoch). Off when state is null.
-struct DropoutSpec {
+// DropoutSpec (backends/types.hpp) as the kernels read it: p and its scale, with the seed and the
+// epoch taken from the EpochState on the device, so a captured graph replays unchanged. Off when
+// state is null.
+struct DeviceDropout {
   const EpochState* state = nullptr;
   uint32_t layer = 0;
   float p = 0;
@@ -54,7 +56,7 @@ void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vect
 // Dropout applied to A's stored values as they are read: element (r, c) uses mask index
 // r * mask_cols + c, or c * mask_cols + r when the CSR holds the transpose of the dropped matrix.
 struct ValueDropout {
-  DropoutSpec dropout;
+  DeviceDropout dropout;
   int64_t mask_cols = 0;
   bool transposed = false;
 };
@@ -64,7 +66,7 @@ struct ValueDropout {
 struct Epilogue {
   const float* bias = nullptr;
   bool relu = false;
-  DropoutSpec dropout;
+  DeviceDropout dropout;
 };
 
 // The widest dense operand spmm takes (one thread block holds a row of it).
@@ -75,12 +77,12 @@ constexpr int64_t kMaxSpmmWidth = 1024;
 void spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,
           cudaStream_t stream);
 
-// out = epilogue(in), (rows x width); in and out may alias.
-void bias_act(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream);
+// out = epilogue(in), (rows x width): each of bias, relu and dropout optional; in and out may alias.
+void bias_relu_dropout(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream);
 
 // Backward of relu then dropout, in place: g = (d > 0) ? g * scale : 0, where d is the forward's
 // dropped ReLU output (d > 0 exactly when the ReLU was active and the element kept).
-void relu_dropout_backward(float* g, const float* d, int64_t count, float scale, cudaStream_t stream);
+void relu_dropout_backward(const float* d, float* g, int64_t count, float scale, cudaStream_t stream);
 
 // Softmax cross-entropy over entries [0, end1): entry e reads logits row (row_of ? row_of[e] : e)
 // and label labels[e]. Entries [0, end0) form segment 0 (gradient into grad rows 0..end0-1,
@@ -114,7 +116,7 @@ struct AdamArgs {
   double lr = 0, beta1 = 0, beta2 = 0, eps = 0;
   const EpochState* state = nullptr;
 };
-void adam(const AdamArgs& args, cudaStream_t stream);
+void adam_update(const AdamArgs& args, cudaStream_t stream);
 
 // epoch++, slot++, step++ (one thread).
 void end_epoch(EpochState* state, cudaStream_t stream);
@@ -132,7 +134,7 @@ void gemm_at_b(cublasHandle_t h, const float* a, const float* b, float* c, int64
                int64_t lda = 0);
 // c (m x k) = a b^T, a (m x n), b (k x n)
 void gemm_a_bt(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k);
-// out (width) = column sums of g (rows x width); ones holds >= rows ones.
-void column_sums(cublasHandle_t h, const float* g, int64_t rows, int64_t width, const float* ones, float* out);
+// bias_grad (width) = column sums of grad (rows x width); ones holds >= rows ones.
+void bias_backward(cublasHandle_t h, const float* grad, float* bias_grad, int64_t rows, int64_t width, const float* ones);
 
 }  // namespace gcn::cuda

@@ -52,8 +52,8 @@ struct Context {
     return v;
   }
   // Sets the state's seed and epoch; returns a spec reading them.
-  cuda::DropoutSpec spec(const Dropout& d) {
-    if (!d.on) return {};
+  cuda::DeviceDropout spec(const DropoutSpec& d) {
+    if (d.p <= 0) return {};
     cuda::EpochState s{};
     s.seed = d.seed;
     s.epoch = d.epoch;
@@ -75,11 +75,11 @@ std::string unavailable_reason() {
   return reason;
 }
 
-std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const Dropout& value_dropout,
+std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const DropoutSpec& value_dropout,
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
-                        const Dropout& out_dropout, int64_t item_len) {
+                        const DropoutSpec& out_dropout, int64_t item_len) {
   Context& c = context();
-  if (value_dropout.on && out_dropout.on &&
+  if (value_dropout.p > 0 && out_dropout.p > 0 &&
       (value_dropout.seed != out_dropout.seed || value_dropout.epoch != out_dropout.epoch))
     fail("test hook: both dropouts share one seed and epoch");
   auto row_ptr = c.up(a.row_ptr);
@@ -94,7 +94,7 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
   auto item_begin = c.up(ib);
   cuda::CsrView v{a.rows, a.cols, row_ptr.get(), col.get(), val.get(), static_cast<int64_t>(ir.size()), item_row.get(),
                   item_begin.get(), item_len};
-  cuda::ValueDropout vd{c.spec(value_dropout.on ? value_dropout : Dropout{}), mask_cols, transposed_mask};
+  cuda::ValueDropout vd{c.spec(value_dropout), mask_cols, transposed_mask};
   cuda::Epilogue ep;
   DeviceArray<float> dbias;
   if (bias) {
@@ -102,8 +102,8 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
     ep.bias = dbias.get();
   }
   ep.relu = relu;
-  ep.dropout = c.spec(out_dropout.on ? out_dropout : Dropout{});
-  if (value_dropout.on) vd.dropout = c.spec(value_dropout);
+  ep.dropout = c.spec(out_dropout);
+  if (value_dropout.p > 0) vd.dropout = c.spec(value_dropout);
   auto out = c.poisoned(a.rows * width);
   if (!ir.empty()) GCN_CUDA_CHECK(cudaMemsetAsync(out.get(), 0, a.rows * width * sizeof(float), c.stream));
   cuda::spmm(v, db.get(), width, out.get(), vd, ep, c.stream);
@@ -117,8 +117,8 @@ void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vect
   cuda::spmm_items(row_ptr, item_len, item_row, item_begin);
 }
 
-std::vector<float> bias_act(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,
-                            bool relu, const Dropout& dropout) {
+std::vector<float> bias_relu_dropout(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,
+                            bool relu, const DropoutSpec& dropout) {
   Context& c = context();
   auto din = c.up(in);
   cuda::Epilogue ep;
@@ -130,15 +130,15 @@ std::vector<float> bias_act(const std::vector<float>& in, int64_t rows, int64_t 
   ep.relu = relu;
   ep.dropout = c.spec(dropout);
   auto out = c.poisoned(rows * width);
-  cuda::bias_act(din.get(), out.get(), rows, width, ep, c.stream);
+  cuda::bias_relu_dropout(din.get(), out.get(), rows, width, ep, c.stream);
   return c.down(out, rows * width);
 }
 
-std::vector<float> relu_dropout_backward(const std::vector<float>& g, const std::vector<float>& d, float scale) {
+std::vector<float> relu_dropout_backward(const std::vector<float>& d, const std::vector<float>& g, float scale) {
   Context& c = context();
   auto dg = c.up(g);
   auto dd = c.up(d);
-  cuda::relu_dropout_backward(dg.get(), dd.get(), static_cast<int64_t>(g.size()), scale, c.stream);
+  cuda::relu_dropout_backward(dd.get(), dg.get(), static_cast<int64_t>(g.size()), scale, c.stream);
   return c.down(dg, static_cast<int64_t>(g.size()));
 }
 
@@ -169,8 +169,8 @@ Loss softmax_cross_entropy(const std::vector<float>& logits, int classes, const 
   return r;
 }
 
-void adam(std::vector<float>& param, const std::vector<float>& grad, std::vector<float>& m, std::vector<float>& v,
-          const std::vector<int64_t>& seg_end, const std::vector<float>& weight_decay, const ref::AdamSettings& s,
+void adam_update(std::vector<float>& param, const std::vector<float>& grad, std::vector<float>& m, std::vector<float>& v,
+          const std::vector<int64_t>& seg_end, const std::vector<float>& weight_decay, const AdamSettings& s,
           int64_t step) {
   Context& c = context();
   auto dp = c.up(param);
@@ -195,7 +195,7 @@ void adam(std::vector<float>& param, const std::vector<float>& grad, std::vector
   a.beta2 = s.beta2;
   a.eps = s.eps;
   a.state = c.state.get();
-  cuda::adam(a, c.stream);
+  cuda::adam_update(a, c.stream);
   const auto n = static_cast<int64_t>(param.size());
   param = c.down(dp, n);
   m = c.down(dm, n);
@@ -226,12 +226,12 @@ std::vector<float> gemm_a_bt(const std::vector<float>& a, const std::vector<floa
   return c.down(out, m * k);
 }
 
-std::vector<float> column_sums(const std::vector<float>& g, int64_t rows, int64_t width) {
+std::vector<float> bias_backward(const std::vector<float>& g, int64_t rows, int64_t width) {
   Context& c = context();
   auto dg = c.up(g);
   auto ones = c.up(std::vector<float>(static_cast<size_t>(rows), 1.f));
   auto out = c.poisoned(width);
-  cuda::column_sums(c.cublas, dg.get(), rows, width, ones.get(), out.get());
+  cuda::bias_backward(c.cublas, dg.get(), out.get(), rows, width, ones.get());
   return c.down(out, width);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backends/cpu_ref/kernels.hpp"
+#include "backends/types.hpp"
 #include "core/csr.hpp"
 
 namespace gcn::cuda_test {
@@ -14,20 +15,13 @@ namespace gcn::cuda_test {
 // Empty when a CUDA device can run the kernels, else why not.
 std::string unavailable_reason();
 
-struct Dropout {
-  bool on = false;
-  double p = 0.5;
-  uint64_t seed = 0;
-  uint32_t layer = 0, epoch = 0;
-};
-
 // dropout(a) * b, then + bias, relu, dropout of the output (mask index row * width + j).
 // With transposed_mask, a holds X^T and value (r, c) uses mask index c * mask_cols + r.
 // item_len > 0 cuts rows into items of that many entries (the atomic path: output zeroed, no
 // epilogue); -1 lets the backend's policy (spmm_item_length) decide, as load() does.
-std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const Dropout& value_dropout,
+std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_t width, const DropoutSpec& value_dropout,
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
-                        const Dropout& out_dropout, int64_t item_len = -1);
+                        const DropoutSpec& out_dropout, int64_t item_len = -1);
 
 // The backend's long-row policy (kernels.cuh), for host-side tests.
 int64_t spmm_item_length(const std::vector<int64_t>& row_ptr);
@@ -35,10 +29,10 @@ void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vect
                 std::vector<int64_t>& item_begin);
 
 // dropout(relu(in + bias)) elementwise (rows x width), any part optional.
-std::vector<float> bias_act(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,
-                            bool relu, const Dropout& dropout);
+std::vector<float> bias_relu_dropout(const std::vector<float>& in, int64_t rows, int64_t width, const std::vector<float>* bias,
+                            bool relu, const DropoutSpec& dropout);
 
-std::vector<float> relu_dropout_backward(const std::vector<float>& g, const std::vector<float>& d, float scale);
+std::vector<float> relu_dropout_backward(const std::vector<float>& d, const std::vector<float>& g, float scale);
 
 struct Loss {
   double loss0 = 0, acc0 = 0, loss1 = 0, acc1 = 0;
@@ -51,15 +45,15 @@ Loss softmax_cross_entropy(const std::vector<float>& logits, int classes, const 
 
 // Adam steps 1..steps over segments of (param, grad) with per-segment weight decay; params,
 // m, v updated in place.
-void adam(std::vector<float>& param, const std::vector<float>& grad, std::vector<float>& m, std::vector<float>& v,
-          const std::vector<int64_t>& seg_end, const std::vector<float>& weight_decay, const ref::AdamSettings& s,
+void adam_update(std::vector<float>& param, const std::vector<float>& grad, std::vector<float>& m, std::vector<float>& v,
+          const std::vector<int64_t>& seg_end, const std::vector<float>& weight_decay, const AdamSettings& s,
           int64_t step);
 
 // cuBLAS wrappers, row-major: c = a b; c = a^T b; c = a b^T; column sums.
 std::vector<float> gemm(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k, int64_t n);
 std::vector<float> gemm_at_b(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k, int64_t n);
 std::vector<float> gemm_a_bt(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t n, int64_t k);
-std::vector<float> column_sums(const std::vector<float>& g, int64_t rows, int64_t width);
+std::vector<float> bias_backward(const std::vector<float>& g, int64_t rows, int64_t width);
 
 // Event-timed SpMM (median of `reps` launches after warm-up) of a (rows x cols) times a random
 // (cols x width) matrix, in milliseconds; bytes_moved receives the minimum bytes the kernel

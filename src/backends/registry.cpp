@@ -3,15 +3,15 @@
 
 #include "backends/backend.hpp"
 #include "backends/memory_footprint.hpp"
-#include "backends/cpu_ref/cpu_ref_backend.hpp"
+#include "backends/cpu_ref/backend.hpp"
 #include "core/error.hpp"
 
-#if __has_include("backends/cpu/cpu_backend.hpp") && !defined(GCNBENCH_NO_CPU_BACKEND)
-#include "backends/cpu/cpu_backend.hpp"
+#if __has_include("backends/cpu/backend.hpp") && !defined(GCNBENCH_NO_CPU_BACKEND)
+#include "backends/cpu/backend.hpp"
 #define GCNBENCH_HAVE_CPU_BACKEND 1
 #endif
 #if defined(GCNBENCH_HAVE_CUDA)
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/backend.hpp"
 #endif
 
 namespace gcn {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "backends/optimizer.hpp"
 #include "core/error.hpp"
 #include "dist/local_kernels.hpp"

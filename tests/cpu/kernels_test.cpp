@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/kernels.hpp"
-#include "backends/cpu/philox_simd.hpp"
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu/ops.hpp"
+#include "backends/cpu/ops/philox_simd.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "core/philox.hpp"
 #include "support/random_inputs.hpp"
 

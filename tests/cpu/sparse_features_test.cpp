@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/kernels.hpp"
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu/ops.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "support/random_inputs.hpp"
 
 namespace gcn {

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <random>
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "backends/cuda/test_hooks.hpp"
 #include "support/random_inputs.hpp"
 

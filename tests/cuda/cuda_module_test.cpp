@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "backends/backend.hpp"
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/backend.hpp"
 #include "core/error.hpp"
 
 namespace gcn {

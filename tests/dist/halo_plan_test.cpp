@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "core/rng.hpp"
 #include "dist/comm_volume.hpp"
 #include "dist/dist_test_util.hpp"

@@ -14,7 +14,7 @@
 #if GCNBENCH_HAVE_NCCL
 #include <cuda_runtime.h>
 
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/backend.hpp"
 #include "dist/nccl/nccl_communicator.hpp"
 #endif
 

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "backends/cpu_ref/gcn_reference.hpp"
+#include "backends/cpu_ref/gcn.hpp"
 #include "core/rng.hpp"
 #include "support/random_problem.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "backends/optimizer.hpp"
 #include "core/philox.hpp"
 #include "model/config.hpp"

@@ -1,11 +1,11 @@
-// The memory of the cpu backend for a shape: gcn_cpu.hpp's members and the backend's optimizer
+// The memory of the cpu backend for a shape: gcn.hpp's members and the backend's optimizer
 // state. Loaders give a symmetric A_hat, so no transposed copy is counted.
 #include <omp.h>
 
 #include <algorithm>
 
-#include "backends/cpu/cpu_backend.hpp"
-#include "backends/cpu/gcn_cpu.hpp"
+#include "backends/cpu/backend.hpp"
+#include "backends/cpu/gcn.hpp"
 
 namespace gcn {
 

@@ -1,7 +1,7 @@
-// The memory of cpu-ref for a shape: gcn_reference.hpp's members and its backward's temporaries.
+// The memory of cpu-ref for a shape: gcn.hpp's members and its backward's temporaries.
 #include <algorithm>
 
-#include "backends/cpu_ref/cpu_ref_backend.hpp"
+#include "backends/cpu_ref/backend.hpp"
 
 namespace gcn {
 

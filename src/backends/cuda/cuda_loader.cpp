@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/backend.hpp"
 #include "backends/cuda/cuda_module.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"

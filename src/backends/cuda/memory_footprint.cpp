@@ -1,10 +1,10 @@
-// The memory of the cuda backend for a shape, host and device: cuda_backend.cu's load() and
+// The memory of the cuda backend for a shape, host and device: backend.cu's load() and
 // reset(). Plain C++, built into gcnbench itself, so that `--dry-run` needs neither the module
 // nor a GPU. Rows S = train then val nodes; their share of A_hat's entries is taken as their
 // share of the nodes.
 #include <algorithm>
 
-#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/backend.hpp"
 
 namespace gcn {
 namespace {

@@ -9,7 +9,7 @@
 #include "backends/cuda/cuda_module.hpp"
 #include "backends/cuda/cuda_check.cuh"
 #include "backends/cuda/device_memory.cuh"
-#include "backends/cuda/kernels.cuh"
+#include "backends/cuda/ops.cuh"
 
 namespace gcn::cuda_test {
 namespace {

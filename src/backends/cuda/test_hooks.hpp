@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "backends/types.hpp"
 #include "core/csr.hpp"
 
@@ -23,7 +23,7 @@ std::vector<float> spmm(const Csr<float>& a, const std::vector<float>& b, int64_
                         int64_t mask_cols, bool transposed_mask, const std::vector<float>* bias, bool relu,
                         const DropoutSpec& out_dropout, int64_t item_len = -1);
 
-// The backend's long-row policy (kernels.cuh), for host-side tests.
+// The backend's long-row policy (ops.cuh), for host-side tests.
 int64_t spmm_item_length(const std::vector<int64_t>& row_ptr);
 void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vector<int32_t>& item_row,
                 std::vector<int64_t>& item_begin);

@@ -1,9 +1,9 @@
-#include "backends/cpu/gcn_cpu.hpp"
+#include "backends/cpu/gcn.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "backends/cpu/narrow_rows.hpp"
+#include "backends/cpu/ops/narrow_rows.hpp"
 #include "core/error.hpp"
 #include "core/memory.hpp"
 
@@ -113,7 +113,7 @@ void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, 
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
     const DropoutSpec drop = layer_dropout(l, seed, epoch, training);
     const float* w = params.weights[l].data.data();
-    float* z = grad_b_.data();  // Z_l: see grad_b_ in gcn_cpu.hpp
+    float* z = grad_b_.data();  // Z_l: see grad_b_ in gcn.hpp
     if (l == 0 && config_.features == FeatureMode::Sparse) {
       // The mask's scales are kept for the backward (forward_backward's), which reads them
       // instead of drawing the mask again.

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <string>
 
-#include "backends/cpu/narrow_rows.hpp"
-#include "backends/cpu/kernels.hpp"
+#include "backends/cpu/ops/narrow_rows.hpp"
+#include "backends/cpu/ops.hpp"
 #include "core/error.hpp"
 
 namespace gcn::cpu {

@@ -1,14 +1,14 @@
-// Backend `cpu`: the optimized CPU GCN (gcn_cpu.hpp) behind the Backend interface. Same
+// Backend `cpu`: the optimized CPU GCN (gcn.hpp) behind the Backend interface. Same
 // optimizer steps as cpu-ref; Adam state and gradients allocated in reset(), so train_epoch
 // allocates nothing but the metrics record it returns.
-#include "backends/cpu/cpu_backend.hpp"
+#include "backends/cpu/backend.hpp"
 
 #include <fstream>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include "backends/cpu/gcn_cpu.hpp"
+#include "backends/cpu/gcn.hpp"
 #include "backends/optimizer.hpp"
 #include "core/error.hpp"
 

@@ -1,4 +1,4 @@
-// cpu kernels: the operations of cpu_ref/kernels.hpp, fast. Each one is tested against its
+// cpu kernels: the operations of cpu_ref/ops.hpp, fast. Each one is tested against its
 // cpu-ref counterpart (tests/cpu/kernels_test.cpp). Threads: OpenMP, the team size of the
 // calling thread (the backend sets it from BackendOptions.threads); OpenBLAS is told the same
 // number. Every reduction is split into a fixed set of chunks whose partial results are added
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/types.hpp"
 #include "core/csr.hpp"
 #include "data/dataset.hpp"
 
@@ -21,6 +21,13 @@ namespace gcn::cpu {
 // 130-190 ms on 2 while other processes kept both cores busy. Above ~1M multiply-adds (a few
 // hundred microseconds on one core) the second thread pays for itself.
 constexpr int64_t kMinParallelWork = int64_t{1} << 20;
+// Costs, in multiply-adds, of a Philox mask draw and of a softmax element (exp, log), for the
+// kMinParallelWork decisions.
+constexpr int64_t kPhiloxWork = 8;
+constexpr int64_t kExpWork = 8;
+// Fixed chunk counts of the reductions, independent of the thread count: the result depends
+// only on the data, which makes it reproducible for any number of threads.
+constexpr int64_t kReduceChunks = 64;
 
 // Threads for OpenMP regions and OpenBLAS (0 = all cores). Returns the number in effect.
 int set_threads(int threads);

@@ -23,7 +23,7 @@
 
 #include "backends/cuda/cuda_check.cuh"
 #include "backends/cuda/device_memory.cuh"
-#include "backends/cuda/kernels.cuh"
+#include "backends/cuda/ops.cuh"
 #include "backends/optimizer.hpp"
 #include "core/error.hpp"
 

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <utility>
 
-#include "backends/cpu/kernels.hpp"
-#include "backends/cpu/narrow_rows.hpp"
-#include "backends/cpu/philox_simd.hpp"
+#include "backends/cpu/ops.hpp"
+#include "backends/cpu/ops/narrow_rows.hpp"
+#include "backends/cpu/ops/philox_simd.hpp"
 #include "core/error.hpp"
 
 namespace gcn::cpu {
@@ -22,8 +22,6 @@ namespace {
 constexpr int64_t kRowGrain = 64;
 // Entries ahead of the current one whose row of the dense operand is prefetched in SpMM.
 constexpr int64_t kPrefetchAhead = 16;
-// A Philox draw per stored element costs about as much as this many multiply-adds.
-constexpr int64_t kPhiloxWork = 8;
 
 // How the stored values of x are scaled in a product: not at all, by scale[k], or by
 // scale[entry[k]] (x a transposed copy whose entry k is entry[k] of the matrix scale belongs to).

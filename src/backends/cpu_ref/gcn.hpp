@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backends/backend.hpp"
-#include "backends/cpu_ref/kernels.hpp"
+#include "backends/cpu_ref/ops.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
 

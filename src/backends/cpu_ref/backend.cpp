@@ -1,10 +1,10 @@
 // Backend `cpu-ref`: the reference GCN in float, one thread. Slow on purpose; it is the oracle.
-#include "backends/cpu_ref/cpu_ref_backend.hpp"
+#include "backends/cpu_ref/backend.hpp"
 
 #include <optional>
 #include <utility>
 
-#include "backends/cpu_ref/gcn_reference.hpp"
+#include "backends/cpu_ref/gcn.hpp"
 #include "backends/optimizer.hpp"
 #include "core/error.hpp"
 

@@ -1,4 +1,4 @@
-// The GCN of backend.hpp on the cpu kernels: same steps as cpu_ref/gcn_reference.hpp, with every
+// The GCN of backend.hpp on the cpu kernels: same steps as cpu_ref/gcn.hpp, with every
 // buffer allocated once in the constructor (the epoch loop allocates nothing) and the
 // pointwise steps fused into the passes around them. Its buffers are mirrored by
 // cpu_memory_footprint (memory_footprint.cpp): keep the two in step.
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "backends/cpu/kernels.hpp"
+#include "backends/cpu/ops.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
 

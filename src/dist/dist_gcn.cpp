@@ -11,13 +11,6 @@
 namespace gcn::dist {
 namespace {
 
-Parameters<float> zeros_like(const Parameters<float>& params) {
-  Parameters<float> z;
-  for (const auto& w : params.weights) z.weights.emplace_back(w.rows, w.cols);
-  for (const auto& b : params.biases) z.biases.emplace_back(b.size(), 0.0f);
-  return z;
-}
-
 const ModelConfig& require_sparse_adjacency(const ModelConfig& config) {
   if (config.adjacency != AdjacencyMode::Sparse)
     fail("distributed training splits the sparse adjacency by rows; --adj dense is not supported there (use --adj sparse)");

@@ -23,6 +23,15 @@ struct Parameters {
 // torch.nn.init.xavier_uniform_; zero biases.
 Parameters<float> glorot_parameters(const std::vector<int64_t>& widths, bool bias, uint64_t seed);
 
+// Parameters of the same shapes, all zero (gradients, Adam's moments).
+template <typename T>
+Parameters<T> zeros_like(const Parameters<T>& params) {
+  Parameters<T> z;
+  for (const auto& w : params.weights) z.weights.emplace_back(w.rows, w.cols);
+  for (const auto& b : params.biases) z.biases.emplace_back(b.size(), T(0));
+  return z;
+}
+
 template <typename To, typename From>
 Parameters<To> cast_parameters(const Parameters<From>& p) {
   Parameters<To> out;

@@ -68,9 +68,10 @@ class ReferenceGcn {
                                  static_cast<T*>(nullptr));
   }
 
-  // Training forward and backward: returns the train loss/accuracy; `grads` receives the
-  // gradient of the mean train loss (no weight decay: the optimizer adds it).
-  LossAndAccuracy forward_backward(const Parameters<T>& params, uint64_t seed, int epoch, Parameters<T>& grads) {
+  // Training forward and backward: returns the train loss/accuracy, and the val rows' of the same
+  // logits; `grads` receives the gradient of the mean train loss (no weight decay: the optimizer
+  // adds it).
+  SplitMetrics forward_backward(const Parameters<T>& params, uint64_t seed, int epoch, Parameters<T>& grads) {
     const LossAndAccuracy train = forward(params, seed, epoch, true, Split::Train);
     const int64_t n = problem_->num_nodes;
     if (grads.weights.empty()) grads = zeros_like(params);
@@ -100,8 +101,11 @@ class ReferenceGcn {
       relu_backward(outputs_[l - 1].data.data(), d_in.data.data(), n * in_w);
       d_out = std::move(d_in);
     }
-    return train;
+    return {train, metrics_of_last_forward(Split::Val)};
   }
+
+  // Eval-mode forward (no dropout), metrics over `split`.
+  LossAndAccuracy evaluate(const Parameters<T>& params, Split split) { return forward(params, 0, 0, false, split); }
 
   // Loss and accuracy of the logits currently held (from the last forward) over `split`.
   LossAndAccuracy metrics_of_last_forward(Split split) const {
@@ -109,12 +113,6 @@ class ReferenceGcn {
                                  problem_->split, split, static_cast<T*>(nullptr));
   }
 
-  static Parameters<T> zeros_like(const Parameters<T>& params) {
-    Parameters<T> z;
-    for (const auto& w : params.weights) z.weights.emplace_back(w.rows, w.cols);
-    for (const auto& b : params.biases) z.biases.emplace_back(b.size(), T(0));
-    return z;
-  }
 
  private:
   // out = A_hat * in (width columns), sparse or dense as configured.

@@ -1,0 +1,99 @@
+// The Backend adapter of the host backends (cpu-ref, cpu): the epoch recipe of backend.hpp,
+// written once. Each backend's backend.cpp names itself and supplies its model, its Adam update
+// and what must happen before each call into the model (the cpu backend sets its thread count).
+//
+// Model: constructed from a Problem (which it may keep a reference to);
+//   SplitMetrics forward_backward(const Parameters<float>&, uint64_t seed, int epoch, Parameters<float>& grads)
+//     training forward and backward; the train rows' metrics and the val rows' of the same logits;
+//   LossAndAccuracy evaluate(const Parameters<float>&, Split)   eval-mode forward.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "backends/optimizer.hpp"
+#include "core/error.hpp"
+
+namespace gcn {
+
+using AdamUpdate = void (*)(float* param, const float* grad, float* m, float* v, int64_t n, const AdamSettings& s);
+
+template <typename Model>
+class HostBackend : public Backend {
+ public:
+  HostBackend(std::string name, AdamUpdate adam_update) : name_(std::move(name)), adam_update_(adam_update) {}
+
+  void load(const Problem& problem) override {
+    before_compute();
+    problem_ = &problem;
+    model_.reset();  // release the previous problem's buffers first
+    model_.emplace(problem);
+    pending_.reserve(1024);
+  }
+
+  // Adam state and gradients are allocated here, so that train_epoch allocates nothing but the
+  // metrics record it keeps.
+  void reset(const Parameters<float>& params, uint64_t seed) override {
+    params_ = params;
+    seed_ = seed;
+    grads_ = zeros_like(params);
+    adam_m_ = zeros_like(params);
+    adam_v_ = zeros_like(params);
+    step_ = 0;
+    pending_.clear();
+  }
+
+  Parameters<float> parameters() override { return params_; }
+
+  void train_epoch(int epoch) override {
+    require_loaded();
+    before_compute();
+    const ModelConfig& config = problem_->config;
+    const SplitMetrics forward = model_->forward_backward(params_, seed_, epoch, grads_);
+    EpochMetrics metrics;
+    metrics.train_loss = forward.train.loss;
+    metrics.train_acc = forward.train.accuracy;
+    if (config.val_from_train_forward) {
+      metrics.val_loss = forward.val.loss;
+      metrics.val_acc = forward.val.accuracy;
+    }
+    ++step_;
+    adam_step(params_, grads_, adam_m_, adam_v_, config, step_, adam_update_);
+    if (!config.val_from_train_forward) {
+      const LossAndAccuracy val = model_->evaluate(params_, Split::Val);
+      metrics.val_loss = val.loss;
+      metrics.val_acc = val.accuracy;
+    }
+    pending_.push_back(metrics);
+  }
+
+  std::vector<EpochMetrics> collect_metrics() override { return std::exchange(pending_, {}); }
+
+  LossAndAccuracy evaluate(Split split) override {
+    require_loaded();
+    before_compute();
+    return model_->evaluate(params_, split);
+  }
+
+ protected:
+  virtual void before_compute() {}
+
+ private:
+  void require_loaded() const {
+    if (!model_) fail(name_ + ": train_epoch/evaluate called before load()");
+  }
+
+  std::string name_;
+  AdamUpdate adam_update_;
+  const Problem* problem_ = nullptr;
+  std::optional<Model> model_;
+  Parameters<float> params_, grads_, adam_m_, adam_v_;
+  uint64_t seed_ = 0;
+  int64_t step_ = 0;
+  std::vector<EpochMetrics> pending_;
+};
+
+}  // namespace gcn

@@ -37,22 +37,18 @@ class HostBackend : public Backend {
   // Adam state and gradients are allocated here, so that train_epoch allocates nothing but the
   // metrics record it keeps.
   void reset(const Parameters<float>& params, uint64_t seed) override {
-    params_ = params;
+    state_.reset(params);
     seed_ = seed;
-    grads_ = zeros_like(params);
-    adam_m_ = zeros_like(params);
-    adam_v_ = zeros_like(params);
-    step_ = 0;
     pending_.clear();
   }
 
-  Parameters<float> parameters() override { return params_; }
+  Parameters<float> parameters() override { return state_.params; }
 
   void train_epoch(int epoch) override {
     require_loaded();
     before_compute();
     const ModelConfig& config = problem_->config;
-    const SplitMetrics forward = model_->forward_backward(params_, seed_, epoch, grads_);
+    const SplitMetrics forward = model_->forward_backward(state_.params, seed_, epoch, state_.grads);
     EpochMetrics metrics;
     metrics.train_loss = forward.train.loss;
     metrics.train_acc = forward.train.accuracy;
@@ -60,10 +56,9 @@ class HostBackend : public Backend {
       metrics.val_loss = forward.val.loss;
       metrics.val_acc = forward.val.accuracy;
     }
-    ++step_;
-    adam_step(params_, grads_, adam_m_, adam_v_, config, step_, adam_update_);
+    state_.update(config, adam_update_);
     if (!config.val_from_train_forward) {
-      const LossAndAccuracy val = model_->evaluate(params_, Split::Val);
+      const LossAndAccuracy val = model_->evaluate(state_.params, Split::Val);
       metrics.val_loss = val.loss;
       metrics.val_acc = val.accuracy;
     }
@@ -75,7 +70,7 @@ class HostBackend : public Backend {
   LossAndAccuracy evaluate(Split split) override {
     require_loaded();
     before_compute();
-    return model_->evaluate(params_, split);
+    return model_->evaluate(state_.params, split);
   }
 
  protected:
@@ -90,9 +85,8 @@ class HostBackend : public Backend {
   AdamUpdate adam_update_;
   const Problem* problem_ = nullptr;
   std::optional<Model> model_;
-  Parameters<float> params_, grads_, adam_m_, adam_v_;
+  AdamState state_;
   uint64_t seed_ = 0;
-  int64_t step_ = 0;
   std::vector<EpochMetrics> pending_;
 };
 

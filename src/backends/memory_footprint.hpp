@@ -21,10 +21,10 @@ struct MemoryPhase {
 };
 
 struct BackendFootprint {
-  MemoryItems host_resident;          // held from load() to the end of the run
-  MemoryItems host_load;              // temporaries of load(), freed before it returns
-  MemoryItems host_epoch;             // temporaries of one epoch
-  std::vector<MemoryPhase> device;    // device memory in each phase of load() and training, cumulative
+  MemoryItems host_resident;        // held from load() to the end of the run
+  MemoryItems host_load;            // temporaries of load(), freed before it returns
+  MemoryItems host_epoch;           // temporaries of one epoch
+  std::vector<MemoryPhase> device;  // device memory in each phase of load() and training, cumulative
 };
 
 // Throws gcn::Error for a backend this binary does not have.

@@ -35,4 +35,27 @@ void adam_step(Parameters<float>& params, const Parameters<float>& grads, Parame
   }
 }
 
+// A run's trainable state on the host: the parameters, their gradients, Adam's moments and the
+// steps taken.
+struct AdamState {
+  Parameters<float> params, grads, m, v;
+  int64_t step = 0;
+
+  // Starts a run from `initial`: gradients and moments zero, no step taken.
+  void reset(const Parameters<float>& initial) {
+    params = initial;
+    grads = zeros_like(initial);
+    m = zeros_like(initial);
+    v = zeros_like(initial);
+    step = 0;
+  }
+
+  // One Adam step from the gradients held.
+  template <typename Update>
+  void update(const ModelConfig& config, Update&& elementwise) {
+    ++step;
+    adam_step(params, grads, m, v, config, step, elementwise);
+  }
+};
+
 }  // namespace gcn

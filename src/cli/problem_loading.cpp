@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -40,7 +39,8 @@ nlohmann::json phases_json(const std::vector<MemoryPhase>& phases, const MemoryP
   out["phases"] = nlohmann::json::array();
   for (const MemoryPhase& p : phases) {
     nlohmann::json items = nlohmann::json::array();
-    for (const MemoryItem& item : p.items) items.push_back({{"what", item.what}, {"bytes", item.bytes}, {"driver", item.driver}});
+    for (const MemoryItem& item : p.items)
+      items.push_back({{"what", item.what}, {"bytes", item.bytes}, {"driver", item.driver}});
     out["phases"].push_back({{"name", p.name}, {"bytes", p.bytes()}, {"items", items}});
   }
   return out;
@@ -50,9 +50,10 @@ nlohmann::json phases_json(const std::vector<MemoryPhase>& phases, const MemoryP
 
 std::string memory_estimate_text(const RunMemoryEstimate& e, const std::string& dataset) {
   const GraphShape& s = e.request.shape;
-  std::string out = "memory estimate: " + (e.request.backend.empty() ? std::string("problem only") : e.request.backend) +
-                    " on " + dataset + " (" + to_string(e.request.config.adjacency) + " adjacency, " +
-                    to_string(e.request.config.features) + " features, preset " + e.request.config.preset + ")\n";
+  std::string out =
+      "memory estimate: " + (e.request.backend.empty() ? std::string("problem only") : e.request.backend) + " on " +
+      dataset + " (" + to_string(e.request.config.adjacency) + " adjacency, " + to_string(e.request.config.features) +
+      " features, preset " + e.request.config.preset + ")\n";
   out += "  graph" + std::string(s.expected ? " (expected from the spec)" : "") + ": " + std::to_string(s.nodes) +
          " nodes, " + std::to_string(s.adjacency_entries) + " stored adjacency entries, " + std::to_string(s.features) +
          " features (" + std::to_string(s.feature_entries) + " stored), " + std::to_string(s.classes) + " classes\n";
@@ -69,13 +70,19 @@ std::string memory_estimate_json(const RunMemoryEstimate& e, const std::string& 
   out["event"] = "memory_estimate";
   out["backend"] = e.request.backend.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.request.backend);
   out["dataset"] = dataset;
-  out["shape"] = {{"nodes", s.nodes},         {"features", s.features},       {"classes", s.classes},
-                  {"adjacency_entries", s.adjacency_entries}, {"feature_entries", s.feature_entries},
-                  {"train", s.train},         {"val", s.val},                 {"test", s.test},
+  out["shape"] = {{"nodes", s.nodes},
+                  {"features", s.features},
+                  {"classes", s.classes},
+                  {"adjacency_entries", s.adjacency_entries},
+                  {"feature_entries", s.feature_entries},
+                  {"train", s.train},
+                  {"val", s.val},
+                  {"test", s.test},
                   {"expected", s.expected}};
   out["host"] = phases_json(e.host, &e.host_peak(), e.request.host_limit_bytes, e.host_fits());
-  out["device"] = e.device.empty() ? nlohmann::json(nullptr)
-                                   : phases_json(e.device, e.device_peak(), e.request.device_limit_bytes, e.device_fits());
+  out["device"] = e.device.empty()
+                      ? nlohmann::json(nullptr)
+                      : phases_json(e.device, e.device_peak(), e.request.device_limit_bytes, e.device_fits());
   out["fits"] = e.host_fits() && e.device_fits();
   return out.dump();
 }
@@ -102,7 +109,8 @@ std::optional<Problem> load_problem(const DataOptions& data, const ModelConfig& 
   }
   const RunMemoryEstimate estimate = estimate_run_memory(request);
   const std::string label = dataset ? dataset->name : describe_data_source(data);
-  if (check.dry_run) std::cout << (check.json ? memory_estimate_json(estimate, label) + "\n" : memory_estimate_text(estimate, label));
+  if (check.dry_run)
+    std::cout << (check.json ? memory_estimate_json(estimate, label) + "\n" : memory_estimate_text(estimate, label));
   if (const std::string why = estimate.refusal(); !why.empty()) fail(label + ": " + why);
   if (check.dry_run) return std::nullopt;
   if (!dataset) dataset = load_dataset(data);

@@ -14,12 +14,12 @@
 namespace gcn::cli {
 
 struct MemoryCheck {
-  std::string backend;               // empty: the problem alone
+  std::string backend;  // empty: the problem alone
   BackendOptions options;
-  uint64_t device_free_bytes = 0;    // from the backend's info(); 0: no device
+  uint64_t device_free_bytes = 0;  // from the backend's info(); 0: no device
   bool initial_parameters_held = false;
-  bool dry_run = false;              // print the estimate (and refuse if it does not fit), build nothing
-  bool json = false;                 // the dry run's estimate as one JSON line
+  bool dry_run = false;  // print the estimate (and refuse if it does not fit), build nothing
+  bool json = false;     // the dry run's estimate as one JSON line
 };
 
 // nullopt only for a dry run.

@@ -26,7 +26,7 @@ GraphShape expected_shape(const SyntheticSpec& spec) {
   // Every node draws degree/2 endpoints on average and each edge is stored in both rows.
   s.adjacency_entries = static_cast<int64_t>(std::ceil(spec.degree * static_cast<double>(spec.nodes)));
   const double per_row = spec.feature_density >= 1 ? static_cast<double>(spec.features)
-                                                    : spec.feature_density * static_cast<double>(spec.features);
+                                                   : spec.feature_density * static_cast<double>(spec.features);
   s.feature_entries = static_cast<int64_t>(std::ceil(per_row * static_cast<double>(spec.nodes)));
   const SyntheticSplitCounts split = synthetic_split_counts(spec);
   s.train = split.train;

@@ -17,7 +17,7 @@ struct GraphShape {
   int64_t adjacency_entries = 0;  // stored entries of the raw adjacency: both directions, no self loops
   int64_t feature_entries = 0;    // stored entries of X
   int64_t train = 0, val = 0, test = 0;
-  bool expected = false;          // from a synthetic spec (counts are expectations), not a loaded graph
+  bool expected = false;  // from a synthetic spec (counts are expectations), not a loaded graph
 };
 
 GraphShape shape_of(const Dataset& data);

@@ -13,15 +13,20 @@ namespace {
 
 const ModelConfig& require_sparse_adjacency(const ModelConfig& config) {
   if (config.adjacency != AdjacencyMode::Sparse)
-    fail("distributed training splits the sparse adjacency by rows; --adj dense is not supported there (use --adj sparse)");
+    fail(
+        "distributed training splits the sparse adjacency by rows; --adj dense is not supported there (use --adj "
+        "sparse)");
   return config;
 }
 
 }  // namespace
 
 DistributedGcn::DistributedGcn(const Problem& problem, RankPlan plan, Communicator& comm, ExchangeMode mode)
-    : plan_(std::move(plan)), comm_(&comm), config_(require_sparse_adjacency(problem.config)),
-      widths_(problem.widths()), aggregation_(plan_, comm, mode) {
+    : plan_(std::move(plan)),
+      comm_(&comm),
+      config_(require_sparse_adjacency(problem.config)),
+      widths_(problem.widths()),
+      aggregation_(plan_, comm, mode) {
   if (plan_.num_nodes != problem.num_nodes)
     fail("distributed GCN: the plan is for " + std::to_string(plan_.num_nodes) + " nodes, the problem has " +
          std::to_string(problem.num_nodes));
@@ -49,12 +54,8 @@ DistributedGcn::DistributedGcn(const Problem& problem, RankPlan plan, Communicat
 }
 
 void DistributedGcn::reset(const Parameters<float>& params, uint64_t seed) {
-  params_ = params;
+  state_.reset(params);
   seed_ = seed;
-  grads_ = zeros_like(params);
-  adam_m_ = zeros_like(params);
-  adam_v_ = zeros_like(params);
-  step_ = 0;
 }
 
 EpochMetrics DistributedGcn::train_epoch(int epoch) {
@@ -93,7 +94,7 @@ DistributedGcn::Metrics DistributedGcn::forward(int epoch, bool training, Split 
     float* z_local = z_buffer_[l].row(aggregation_.local_offset());
     if (l == 0 && config_.features == FeatureMode::Sparse) {
       if (drop) dropout_csr_rows(features_, dropped_features_, plan_.row_begin, config_.dropout, seed_, layer, ep);
-      ref::spmm(drop ? dropped_features_ : features_, params_.weights[0].data.data(), out_w, z_local);
+      ref::spmm(drop ? dropped_features_ : features_, state_.params.weights[0].data.data(), out_w, z_local);
     } else {
       const float* input = l == 0 ? dense_features_.data.data() : outputs_[l - 1].data.data();
       float* dropped = inputs_[l].data.data();
@@ -102,11 +103,13 @@ DistributedGcn::Metrics DistributedGcn::forward(int epoch, bool training, Split 
       } else {
         std::copy(input, input + n * in_w, dropped);
       }
-      ref::gemm(static_cast<const float*>(dropped), params_.weights[l].data.data(), z_local, n, in_w, out_w);
+      ref::gemm(static_cast<const float*>(dropped), state_.params.weights[l].data.data(), z_local, n, in_w, out_w);
     }
-    if (config_.bias && config_.bias_before_aggregation) ref::add_bias(z_local, params_.biases[l].data(), n, out_w);
+    if (config_.bias && config_.bias_before_aggregation)
+      ref::add_bias(z_local, state_.params.biases[l].data(), n, out_w);
     aggregation_.forward(z_buffer_[l].data.data(), out_w, p_[l].data.data());
-    if (config_.bias && !config_.bias_before_aggregation) ref::add_bias(p_[l].data.data(), params_.biases[l].data(), n, out_w);
+    if (config_.bias && !config_.bias_before_aggregation)
+      ref::add_bias(p_[l].data.data(), state_.params.biases[l].data(), n, out_w);
     if (l + 1 < num_layers()) ref::relu_forward(p_[l].data.data(), outputs_[l].data.data(), n * out_w);
   }
   return metrics_of_last_forward(split, d_logits);
@@ -116,7 +119,7 @@ DistributedGcn::Metrics DistributedGcn::metrics_of_last_forward(Split split, flo
   const double count = split_count_[static_cast<int>(split)];
   // cpu-ref's loss over the local rows, the gradient divided by every rank's count.
   const LossSums local = ref::softmax_cross_entropy_sums(p_.back().data.data(), plan_.num_local(), widths_.back(),
-                                                              labels_.data(), split_.data(), split, count, d_logits);
+                                                         labels_.data(), split_.data(), split, count, d_logits);
   double sums[2] = {local.loss_sum, local.correct};
   comm_->all_reduce_sum(sums, 2);
   if (count == 0) return {};
@@ -129,21 +132,22 @@ void DistributedGcn::backward(int epoch) {
   for (int l = num_layers() - 1; l >= 0; --l) {
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
     if (config_.bias && !config_.bias_before_aggregation)
-      ref::bias_backward(d_out, grads_.biases[l].data(), n, out_w);
+      ref::bias_backward(d_out, state_.grads.biases[l].data(), n, out_w);
     Matrix<float>& d_z = d_z_[l];
     aggregation_.backward(d_out, out_w, d_z.data.data());
     if (config_.bias && config_.bias_before_aggregation)
-      ref::bias_backward(d_z.data.data(), grads_.biases[l].data(), n, out_w);
+      ref::bias_backward(d_z.data.data(), state_.grads.biases[l].data(), n, out_w);
     if (l == 0 && config_.features == FeatureMode::Sparse) {
       const bool drop = config_.dropout > 0 && config_.input_dropout;
-      ref::spmm_transposed(drop ? dropped_features_ : features_, d_z.data.data(), out_w, grads_.weights[0].data.data());
+      ref::spmm_transposed(drop ? dropped_features_ : features_, d_z.data.data(), out_w,
+                           state_.grads.weights[0].data.data());
     } else {
-      ref::gemm_at_b(inputs_[l].data.data(), d_z.data.data(), grads_.weights[l].data.data(), n, in_w, out_w);
+      ref::gemm_at_b(inputs_[l].data.data(), d_z.data.data(), state_.grads.weights[l].data.data(), n, in_w, out_w);
     }
     if (l == 0) break;
     // Gradient w.r.t. H_l = relu(P_{l-1}): through W_l^T, dropout's mask, then the ReLU.
     Matrix<float>& d_in = d_in_[l];
-    ref::gemm_a_bt(d_z.data.data(), params_.weights[l].data.data(), d_in.data.data(), n, out_w, in_w);
+    ref::gemm_a_bt(d_z.data.data(), state_.params.weights[l].data.data(), d_in.data.data(), n, out_w, in_w);
     if (config_.dropout > 0)
       dropout_rows(d_in.data.data(), d_in.data.data(), n, in_w, plan_.row_begin, config_.dropout, seed_,
                    static_cast<uint32_t>(l), static_cast<uint32_t>(epoch));
@@ -155,25 +159,22 @@ void DistributedGcn::backward(int epoch) {
 // One all-reduce for every parameter's gradient: one launch, one latency, instead of 2L.
 void DistributedGcn::all_reduce_gradients() {
   flat_grads_.clear();
-  for (const auto& w : grads_.weights) flat_grads_.insert(flat_grads_.end(), w.data.begin(), w.data.end());
+  for (const auto& w : state_.grads.weights) flat_grads_.insert(flat_grads_.end(), w.data.begin(), w.data.end());
   if (config_.bias)
-    for (const auto& b : grads_.biases) flat_grads_.insert(flat_grads_.end(), b.begin(), b.end());
+    for (const auto& b : state_.grads.biases) flat_grads_.insert(flat_grads_.end(), b.begin(), b.end());
   comm_->all_reduce_sum(flat_grads_.data(), static_cast<int64_t>(flat_grads_.size()));
   auto it = flat_grads_.begin();
-  for (auto& w : grads_.weights) {
+  for (auto& w : state_.grads.weights) {
     std::copy(it, it + w.size(), w.data.begin());
     it += w.size();
   }
   if (config_.bias)
-    for (auto& b : grads_.biases) {
+    for (auto& b : state_.grads.biases) {
       std::copy(it, it + static_cast<int64_t>(b.size()), b.begin());
       it += static_cast<int64_t>(b.size());
     }
 }
 
-void DistributedGcn::adam_step() {
-  ++step_;
-  gcn::adam_step(params_, grads_, adam_m_, adam_v_, config_, step_, ref::adam_update<float>);
-}
+void DistributedGcn::adam_step() { state_.update(config_, ref::adam_update<float>); }
 
 }  // namespace gcn::dist

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backends/backend.hpp"
+#include "backends/optimizer.hpp"
 #include "dist/aggregation.hpp"
 #include "dist/communicator.hpp"
 #include "dist/halo_plan.hpp"
@@ -32,7 +33,7 @@ class DistributedGcn {
   EpochMetrics train_epoch(int epoch);
   // Eval-mode forward over every rank's rows; loss and accuracy over `split`.
   LossAndAccuracy evaluate(Split split);
-  const Parameters<float>& parameters() const { return params_; }
+  const Parameters<float>& parameters() const { return state_.params; }
 
  private:
   struct Metrics {
@@ -62,10 +63,9 @@ class DistributedGcn {
   std::vector<Split> split_;
   double split_count_[4] = {0, 0, 0, 0};    // global node count of each Split value
 
-  Parameters<float> params_, grads_, adam_m_, adam_v_;
+  AdamState state_;
   std::vector<float> flat_grads_;
   uint64_t seed_ = 0;
-  int64_t step_ = 0;
   // Per layer, this rank's rows: dropped input D_l (empty for sparse layer-0 features), the
   // aggregation buffer holding Z_l (plus remote rows), P_l and relu(P_l); for the backward pass
   // the gradients of Z_l and of H_l (empty for layer 0). Allocated once, reused every epoch.

@@ -62,8 +62,7 @@ std::string RunMemoryEstimate::refusal() const {
   if (!host_fits())
     return shortfall("host", host_peak(), request.host_limit_bytes,
                      "this process can have (its own memory plus MemAvailable, within its cgroup's limit)");
-  if (!device_fits())
-    return shortfall("device", *device_peak(), request.device_limit_bytes, "free on the GPU");
+  if (!device_fits()) return shortfall("device", *device_peak(), request.device_limit_bytes, "free on the GPU");
   return "";
 }
 
@@ -71,17 +70,18 @@ RunMemoryEstimate estimate_run_memory(const RunMemoryRequest& r) {
   RunMemoryEstimate e;
   e.request = r;
   const GraphShape& s = r.shape;
-  const BackendFootprint backend = r.backend.empty() ? BackendFootprint{} : memory_footprint(r.backend, s, r.config, r.options);
+  const BackendFootprint backend =
+      r.backend.empty() ? BackendFootprint{} : memory_footprint(r.backend, s, r.config, r.options);
   const MemoryItems dataset = dataset_memory(s, r.source);
   const MemoryItems problem = problem_memory(s, r.source);
   const MemoryItems normalizing = {
-      {"A_hat as it is built, and the inverse square-root degrees", csr_bytes(s.nodes, s.adjacency_entries + s.nodes) +
-                                                                       static_cast<uint64_t>(s.nodes) * 8,
-       r.source}};
+      {"A_hat as it is built, and the inverse square-root degrees",
+       csr_bytes(s.nodes, s.adjacency_entries + s.nodes) + static_cast<uint64_t>(s.nodes) * 8, r.source}};
   const std::vector<int64_t> widths = layer_widths(r.config, s.features, s.classes);
   const MemoryItems trainer = {{r.initial_parameters_held ? "initial parameters (--init-weights) and a run's copy"
                                                           : "a run's initial parameters",
-                                (r.initial_parameters_held ? 2 : 1) * parameter_bytes(widths, r.config.bias), kParametersDriver}};
+                                (r.initial_parameters_held ? 2 : 1) * parameter_bytes(widths, r.config.bias),
+                                kParametersDriver}};
   if (r.generated_here) {
     const MemoryItems generating = synthetic_generation_memory(s, r.source);
     e.host.push_back(phase("generates the graph", r.baseline_bytes, {&generating}));
@@ -91,8 +91,10 @@ RunMemoryEstimate estimate_run_memory(const RunMemoryRequest& r) {
     e.host.push_back(phase("holds the problem", r.baseline_bytes, {&problem}));
     return e;
   }
-  e.host.push_back(phase("loads the backend", r.baseline_bytes, {&problem, &backend.host_resident, &backend.host_load}));
-  e.host.push_back(phase("trains", r.baseline_bytes, {&problem, &backend.host_resident, &backend.host_epoch, &trainer}));
+  e.host.push_back(
+      phase("loads the backend", r.baseline_bytes, {&problem, &backend.host_resident, &backend.host_load}));
+  e.host.push_back(
+      phase("trains", r.baseline_bytes, {&problem, &backend.host_resident, &backend.host_epoch, &trainer}));
   for (const MemoryPhase& p : backend.device) e.device.push_back({"loads the " + p.name, p.items});
   if (!e.device.empty()) e.device.back().name = "trains";
   return e;

@@ -19,19 +19,19 @@ namespace gcn {
 struct RunMemoryRequest {
   GraphShape shape;
   ModelConfig config;
-  std::string backend;                // empty: the problem alone (export), no backend
+  std::string backend;  // empty: the problem alone (export), no backend
   BackendOptions options;
-  std::string source;                 // what sets the graph's size, for messages ("--synthetic ...", a path)
-  bool generated_here = false;        // a synthetic graph this process will generate
+  std::string source;                    // what sets the graph's size, for messages ("--synthetic ...", a path)
+  bool generated_here = false;           // a synthetic graph this process will generate
   bool initial_parameters_held = false;  // --init-weights: one more copy of the parameters
-  uint64_t baseline_bytes = 0;        // this process's resident memory before the dataset
-  uint64_t host_limit_bytes = 0;      // baseline + what can still be taken (0: unknown)
-  uint64_t device_limit_bytes = 0;    // free device memory (0: no device, or unknown)
+  uint64_t baseline_bytes = 0;           // this process's resident memory before the dataset
+  uint64_t host_limit_bytes = 0;         // baseline + what can still be taken (0: unknown)
+  uint64_t device_limit_bytes = 0;       // free device memory (0: no device, or unknown)
 };
 
 struct RunMemoryEstimate {
   RunMemoryRequest request;
-  std::vector<MemoryPhase> host;      // each phase's total includes the baseline
+  std::vector<MemoryPhase> host;  // each phase's total includes the baseline
   std::vector<MemoryPhase> device;
 
   const MemoryPhase& host_peak() const;

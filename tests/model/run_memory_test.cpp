@@ -4,8 +4,8 @@
 // refused at once with exit 2, naming the flag that drives the size.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -45,11 +45,13 @@ struct Shape {
 const std::vector<Shape>& shapes() {
   static const std::vector<Shape> list = {
       {"SparseGraph", {"--synthetic", "nodes=200000,degree=40,features=500,classes=8,seed=0,density=0.02"}},
-      {"DenseAdjacency", {"--synthetic", "nodes=6000,degree=10,features=300,classes=8,seed=0", "--adj", "dense",
-                          "--features", "dense"}},
+      {"DenseAdjacency",
+       {"--synthetic", "nodes=6000,degree=10,features=300,classes=8,seed=0", "--adj", "dense", "--features", "dense"}},
       {"DenseFeatures", {"--synthetic", "nodes=50000,degree=10,features=500,classes=8,seed=0", "--features", "dense"}},
-      {"WideHidden", {"--synthetic", "nodes=40000,degree=10,features=100,classes=8,seed=0,density=0.1", "--hidden", "1024"}},
-      {"NormalizationPeak", {"--synthetic", "nodes=200000,degree=100,features=16,classes=4,seed=1,density=0.25", "--hidden", "8"}},
+      {"WideHidden",
+       {"--synthetic", "nodes=40000,degree=10,features=100,classes=8,seed=0,density=0.1", "--hidden", "1024"}},
+      {"NormalizationPeak",
+       {"--synthetic", "nodes=200000,degree=100,features=16,classes=4,seed=1,density=0.25", "--hidden", "8"}},
   };
   return list;
 }
@@ -86,12 +88,14 @@ TEST_P(RunMemory, EstimateWithinFifteenPercentOfTheMeasuredPeak) {
   ASSERT_TRUE(run.is_object()) << real.stdout_text;
   const double host_estimate = estimate["host"]["peak_bytes"].get<double>();
   const double host_measured = run["peak_host_bytes"].get<double>();
-  std::printf("[ memory   ] %s %s: host estimate %.1f MiB (while it %s), measured %.1f MiB, ratio %.3f", backend.c_str(),
-              shape.name, host_estimate / 1048576, estimate["host"]["peak_phase"].get<std::string>().c_str(),
-              host_measured / 1048576, host_estimate / host_measured);
+  std::printf("[ memory   ] %s %s: host estimate %.1f MiB (while it %s), measured %.1f MiB, ratio %.3f",
+              backend.c_str(), shape.name, host_estimate / 1048576,
+              estimate["host"]["peak_phase"].get<std::string>().c_str(), host_measured / 1048576,
+              host_estimate / host_measured);
   if (!estimate["device"].is_null())
     std::printf("; device estimate %.1f MiB, measured %.1f MiB, ratio %.3f",
-                estimate["device"]["peak_bytes"].get<double>() / 1048576, run["peak_device_bytes"].get<double>() / 1048576,
+                estimate["device"]["peak_bytes"].get<double>() / 1048576,
+                run["peak_device_bytes"].get<double>() / 1048576,
                 estimate["device"]["peak_bytes"].get<double>() / run["peak_device_bytes"].get<double>());
   std::printf("\n");
   EXPECT_NEAR(host_estimate / host_measured, 1.0, 0.15)

@@ -28,16 +28,18 @@ BackendFootprint cpu_memory_footprint(const GraphShape& s, const ModelConfig& co
   } else {
     if (cpu::gathers_transposed_features(s.feature_entries, widths[1])) {
       held.push_back({"transposed features with entry indices (CSR)",
-                      csr_bytes(s.features, s.feature_entries) + static_cast<uint64_t>(s.feature_entries) * 4, kGraphDriver});
+                      csr_bytes(s.features, s.feature_entries) + static_cast<uint64_t>(s.feature_entries) * 4,
+                      kGraphDriver});
     } else {
       const int threads = options.threads > 0 ? options.threads : omp_get_num_procs();
       held.push_back({"per-thread slices of X^T dZ (threads x features x hidden)",
-                      static_cast<uint64_t>(threads) * static_cast<uint64_t>(s.features) * static_cast<uint64_t>(widths[1]) * floats,
+                      static_cast<uint64_t>(threads) * static_cast<uint64_t>(s.features) *
+                          static_cast<uint64_t>(widths[1]) * floats,
                       "--threads, the feature count and --hidden"});
     }
     if (input_dropout)
-      held.push_back({"input dropout scales (one per stored feature)", static_cast<uint64_t>(s.feature_entries) * floats,
-                      "--input-dropout; use --no-input-dropout"});
+      held.push_back({"input dropout scales (one per stored feature)",
+                      static_cast<uint64_t>(s.feature_entries) * floats, "--input-dropout; use --no-input-dropout"});
   }
   int64_t max_width = 0;
   uint64_t activations = 0;

@@ -15,7 +15,8 @@ BackendFootprint cpu_ref_memory_footprint(const GraphShape& s, const ModelConfig
   held.push_back({"A_hat, cpu-ref's own copy (CSR)", csr_bytes(s.nodes, s.adjacency_entries + s.nodes), kGraphDriver});
   held.push_back({"features, cpu-ref's own copy and its dropped copy (CSR)", 2 * csr_bytes(s.nodes, s.feature_entries),
                   kGraphDriver});
-  if (config.adjacency == AdjacencyMode::Dense) held.push_back({"dense adjacency (n x n)", n * n * floats, kDenseAdjacencyDriver});
+  if (config.adjacency == AdjacencyMode::Dense)
+    held.push_back({"dense adjacency (n x n)", n * n * floats, kDenseAdjacencyDriver});
   if (config.features == FeatureMode::Dense) {
     // The dense X, and layer 0's dropped input of the same size.
     held.push_back({"dense features and their dropped copy (2 x n x features)",
@@ -31,7 +32,8 @@ BackendFootprint cpu_ref_memory_footprint(const GraphShape& s, const ModelConfig
   // The backward holds dP_l, dZ_l and dH_l of one layer at a time.
   uint64_t backward = 0;
   for (int l = 0; l < layers; ++l)
-    backward = std::max<uint64_t>(backward, n * static_cast<uint64_t>(2 * widths[l + 1] + (l > 0 ? widths[l] : 0)) * floats);
+    backward =
+        std::max<uint64_t>(backward, n * static_cast<uint64_t>(2 * widths[l + 1] + (l > 0 ? widths[l] : 0)) * floats);
   f.host_epoch.push_back({"backward temporaries (one layer's dP, dZ, dH)", backward, kActivationsDriver});
   return f;
 }

@@ -40,7 +40,8 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
     transpose = std::max(transpose, csr_bytes(s.features, s.feature_entries) + static_cast<uint64_t>(s.features) * 8);
   f.host_load.push_back({"rows S of A_hat, and the largest host transpose made for upload",
                          csr_bytes(rows_s, s_entries) + transpose, kGraphDriver});
-  f.host_epoch.push_back({"packed parameters (upload and read-back)", 2 * parameter_bytes(widths, config.bias), kParametersDriver});
+  f.host_epoch.push_back(
+      {"packed parameters (upload and read-back)", 2 * parameter_bytes(widths, config.bias), kParametersDriver});
   // Measured, not derived: the process grows by this much at its first epoch, whatever the
   // graph (126-132 MiB on an H200 with CUDA 13, from Cora to 10^8 stored entries), as the CUDA
   // runtime loads kernel images and cuBLAS its state on first use.
@@ -48,7 +49,8 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
 
   MemoryItems device;
   device.push_back({"cuBLAS workspace, metrics, labels and split rows",
-                    (uint64_t{32} << 20) + 4097 * 4 * 8 + static_cast<uint64_t>(rows_s + s.train + s.val + s.test) * 8, ""});
+                    (uint64_t{32} << 20) + 4097 * 4 * 8 + static_cast<uint64_t>(rows_s + s.train + s.val + s.test) * 8,
+                    ""});
   MemoryItems staging;  // what one block of load() holds only while it runs
   if (config.adjacency == AdjacencyMode::Sparse) {
     device.push_back({"A_hat, its rows S and the train rows' transpose (CSR)",
@@ -56,10 +58,10 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
                           device_csr_bytes(s.nodes, train_entries),
                       kGraphDriver});
   } else {
-    device.push_back({"dense adjacency and its rows S (n x n + S x n)", (n + static_cast<uint64_t>(rows_s)) * n * floats,
-                      kDenseAdjacencyDriver});
-    staging.push_back({"A_hat staged for densifying (CSR)", device_csr_bytes(s.nodes, a_entries) + device_csr_bytes(rows_s, s_entries),
-                       kGraphDriver});
+    device.push_back({"dense adjacency and its rows S (n x n + S x n)",
+                      (n + static_cast<uint64_t>(rows_s)) * n * floats, kDenseAdjacencyDriver});
+    staging.push_back({"A_hat staged for densifying (CSR)",
+                       device_csr_bytes(s.nodes, a_entries) + device_csr_bytes(rows_s, s_entries), kGraphDriver});
   }
   f.device.push_back({"adjacency", device});
   append(f.device.back().items, staging);
@@ -69,9 +71,11 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
                       device_csr_bytes(s.nodes, s.feature_entries) + device_csr_bytes(s.features, s.feature_entries),
                       kGraphDriver});
   } else {
-    device.push_back({input_dropout ? "dense features and their dropped copy (2 x n x features)" : "dense features (n x features)",
-                      (input_dropout ? 2 : 1) * n * static_cast<uint64_t>(s.features) * floats, kDenseFeaturesDriver});
-    staging.push_back({"features staged for densifying (CSR)", device_csr_bytes(s.nodes, s.feature_entries), kGraphDriver});
+    device.push_back(
+        {input_dropout ? "dense features and their dropped copy (2 x n x features)" : "dense features (n x features)",
+         (input_dropout ? 2 : 1) * n * static_cast<uint64_t>(s.features) * floats, kDenseFeaturesDriver});
+    staging.push_back(
+        {"features staged for densifying (CSR)", device_csr_bytes(s.nodes, s.feature_entries), kGraphDriver});
   }
   f.device.push_back({"features", device});
   append(f.device.back().items, staging);
@@ -84,14 +88,17 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
     activations += n * static_cast<uint64_t>(widths[l]) * floats;  // d_[l]
   }
   const int64_t classes = widths.back();
-  const bool aggregate_first = layers >= 2 && widths[layers - 1] < classes && !(config.bias && config.bias_before_aggregation);
+  const bool aggregate_first =
+      layers >= 2 && widths[layers - 1] < classes && !(config.bias && config.bias_before_aggregation);
   const auto rows_s_or_1 = static_cast<uint64_t>(std::max<int64_t>(1, rows_s));
   if (aggregate_first)
     activations += (rows_s_or_1 + static_cast<uint64_t>(s.train)) * static_cast<uint64_t>(widths[layers - 1]) * floats;
-  activations += (rows_s_or_1 + n + static_cast<uint64_t>(s.train)) * static_cast<uint64_t>(classes) * floats;  // logits
-  activations += n * static_cast<uint64_t>(2 * max_out + max_hidden + 1) * floats;  // Z, dZ, dH, ones
+  activations +=
+      (rows_s_or_1 + n + static_cast<uint64_t>(s.train)) * static_cast<uint64_t>(classes) * floats;  // logits
+  activations += n * static_cast<uint64_t>(2 * max_out + max_hidden + 1) * floats;                   // Z, dZ, dH, ones
   device.push_back({"activations, logits and gradient buffers", activations, kActivationsDriver});
-  device.push_back({"parameters, gradients, Adam m and v", 4 * parameter_bytes(widths, config.bias), kParametersDriver});
+  device.push_back(
+      {"parameters, gradients, Adam m and v", 4 * parameter_bytes(widths, config.bias), kParametersDriver});
   f.device.push_back({"training", device});
   return f;
 }

@@ -137,6 +137,17 @@ def _load_csr(directory, prefix, rows, cols):
     return Csr(indptr, indices, data, (rows, cols))
 
 
+def load_adjacency(directory):
+    """The normalized adjacency alone (`gcnbench ops`' peers need nothing else)."""
+    meta_path = os.path.join(directory, "problem.json")
+    try:
+        with open(meta_path) as f:
+            n = int(json.load(f)["num_nodes"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise PeerError(f"{meta_path}: {e}")
+    return _load_csr(directory, "adj", n, n)
+
+
 def load_problem(directory):
     meta_path = os.path.join(directory, "problem.json")
     try:

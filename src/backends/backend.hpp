@@ -73,6 +73,11 @@ std::vector<std::string> compiled_backends();
 // Names of the backends that can run here (cuda only with a usable GPU), with the reason for
 // each one that cannot in `unavailable` as "name: reason".
 std::vector<std::string> available_backends(std::vector<std::string>* unavailable = nullptr);
+// The compiled backends, then cuda when this build lacks it (a benchmark lists it as skipped).
+std::vector<std::string> known_backends();
+// Empty when backend `name` can run here, else why not (built without CUDA, no usable GPU).
+// Throws gcn::Error naming the known backends for a name that is none of them.
+std::string backend_skip_reason(const std::string& name);
 // Throws gcn::Error for an unknown name or a backend that cannot run here (saying why).
 std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options);
 

@@ -1,9 +1,11 @@
 // The one list of backends. Adding a backend = a folder under src/backends plus one line here.
+#include <algorithm>
 #include <functional>
 
 #include "backends/backend.hpp"
-#include "backends/memory_footprint.hpp"
 #include "backends/cpu_ref/backend.hpp"
+#include "backends/memory_footprint.hpp"
+#include "backends/op_runner.hpp"
 #include "core/error.hpp"
 
 #if __has_include("backends/cpu/backend.hpp") && !defined(GCNBENCH_NO_CPU_BACKEND)
@@ -23,16 +25,17 @@ struct BackendEntry {
   // Empty when the backend can run on this machine, else the reason it cannot.
   std::function<std::string()> unavailable_reason;
   std::function<BackendFootprint(const GraphShape&, const ModelConfig&, const BackendOptions&)> footprint;
+  std::function<std::unique_ptr<PreparedOp>(const OpInputs&, const BackendOptions&)> prepare_op;
 };
 
 const std::vector<BackendEntry>& registry() {
   static const std::vector<BackendEntry> entries = {
-      {"cpu-ref", make_cpu_ref_backend, [] { return std::string(); }, cpu_ref_memory_footprint},
+    {"cpu-ref", make_cpu_ref_backend, [] { return std::string(); }, cpu_ref_memory_footprint, cpu_ref_prepare_op},
 #ifdef GCNBENCH_HAVE_CPU_BACKEND
-      {"cpu", make_cpu_backend, [] { return std::string(); }, cpu_memory_footprint},
+    {"cpu", make_cpu_backend, [] { return std::string(); }, cpu_memory_footprint, cpu_prepare_op},
 #endif
 #if defined(GCNBENCH_HAVE_CUDA)
-      {"cuda", make_cuda_backend, cuda_unavailable_reason, cuda_memory_footprint},
+    {"cuda", make_cuda_backend, cuda_unavailable_reason, cuda_memory_footprint, cuda_prepare_op},
 #endif
   };
   return entries;
@@ -66,6 +69,32 @@ BackendFootprint memory_footprint(const std::string& backend, const GraphShape& 
   fail("unknown backend '" + backend + "'");
 }
 
+std::unique_ptr<PreparedOp> prepare_op(const std::string& backend, const OpInputs& inputs,
+                                       const BackendOptions& options) {
+  for (const auto& entry : registry()) {
+    if (backend != entry.name) continue;
+    const std::string reason = entry.unavailable_reason();
+    if (!reason.empty()) fail("backend '" + backend + "' cannot run here: " + reason);
+    return entry.prepare_op(inputs, options);
+  }
+  fail("unknown backend '" + backend + "'");
+}
+
+std::vector<std::string> known_backends() {
+  std::vector<std::string> names = compiled_backends();
+  if (std::find(names.begin(), names.end(), "cuda") == names.end()) names.push_back("cuda");
+  return names;
+}
+
+std::string backend_skip_reason(const std::string& name) {
+  for (const auto& entry : registry())
+    if (name == entry.name) return entry.unavailable_reason();
+  if (name == "cuda") return "gcnbench was built without CUDA (no nvcc at configure time)";
+  std::string known;
+  for (const auto& n : known_backends()) known += (known.empty() ? "" : ", ") + n;
+  fail("unknown backend '" + name + "' (known: " + known + ")");
+}
+
 std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options) {
   for (const auto& entry : registry()) {
     if (name != entry.name) continue;
@@ -74,7 +103,8 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOpti
     return entry.make(options);
   }
 #if !defined(GCNBENCH_HAVE_CUDA)
-  if (name == "cuda") fail("backend 'cuda' is not available: gcnbench was built without CUDA (no nvcc found at configure time)");
+  if (name == "cuda")
+    fail("backend 'cuda' is not available: gcnbench was built without CUDA (no nvcc found at configure time)");
 #endif
   std::string known;
   for (const auto& n : compiled_backends()) known += (known.empty() ? "" : ", ") + n;

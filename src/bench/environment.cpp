@@ -10,6 +10,7 @@
 
 #include "bench/process.hpp"
 #include "core/build_info.hpp"
+#include "core/cpu_name.hpp"
 #include "core/memory.hpp"
 
 extern "C" char* openblas_get_config(void);
@@ -24,11 +25,9 @@ std::string trim(std::string s) {
 }
 
 nlohmann::json cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.starts_with("model name")) return trim(line.substr(line.find(':') + 1));
-  return nullptr;
+  const std::string name = host_cpu_name();
+  if (name.empty()) return nullptr;
+  return name;
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {

@@ -31,19 +31,6 @@
 namespace gcn::cli {
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) items.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
-}
-
 // One data source: the words that select it on a child's command line, and its exported problem.
 struct Source {
   std::vector<std::string> words;
@@ -115,59 +102,22 @@ struct BenchCommand {
 
   std::vector<Source> sources() const {
     std::vector<Source> list;
-    for (const auto& name : datasets)
-      for (const auto& item : split_list(name)) {
-        Source s;
-        s.words = {"--dataset", item};
-        s.options.dataset = item;
-        list.push_back(s);
-      }
-    for (const auto& path : data_paths) {
-      Source s;
-      s.words = {"--data", path};
-      s.options.data_path = path;
-      list.push_back(s);
+    for (auto& s : data_sources(datasets, data_paths, synthetics, allow_edgeless)) {
+      Source source;
+      source.words = std::move(s.words);
+      source.options = std::move(s.options);
+      list.push_back(std::move(source));
     }
-    for (const auto& spec : synthetics) {
-      Source s;
-      s.words = {"--synthetic", spec};
-      s.options.synthetic = spec;
-      list.push_back(s);
-    }
-    if (list.empty()) {
-      Source s;
-      s.words = {"--dataset", "cora"};
-      s.options.dataset = "cora";
-      list.push_back(s);
-    }
-    if (allow_edgeless)
-      for (auto& s : list) {
-        s.options.allow_edgeless = true;
-        s.words.push_back("--allow-edgeless");
-      }
     return list;
   }
 
   std::vector<BenchRow> backend_rows(const Source& source, const std::vector<std::string>& modes,
                                      const std::vector<std::string>& model_args, const std::string& self) const {
-    std::vector<std::string> unavailable;
-    const std::vector<std::string> available = available_backends(&unavailable);
-    std::vector<std::string> names = backends == "all" ? compiled_backends() : split_list(backends);
-    if (backends == "all") {
-      bool has_cuda = false;
-      for (const auto& n : names) has_cuda |= n == "cuda";
-      if (!has_cuda) names.push_back("cuda");  // listed as skipped: built without CUDA
-    }
+    const std::vector<std::string> names = backends == "all" ? known_backends() : split_list(backends);
     std::vector<BenchRow> rows;
     const std::vector<std::string> all_timings = timings();
     for (const auto& name : names) {
-      std::string reason;
-      bool compiled = false;
-      for (const auto& n : compiled_backends()) compiled |= n == name;
-      if (!compiled) reason = name == "cuda" ? "gcnbench was built without CUDA (no nvcc at configure time)"
-                                             : "no such backend in this build (see `gcnbench backends`)";
-      for (const auto& u : unavailable)
-        if (u.starts_with(name + ": ")) reason = u.substr(name.size() + 2);
+      const std::string reason = backend_skip_reason(name);
       for (const auto& timing : all_timings)
         for (const auto& mode : modes) {
           BenchRow row;
@@ -268,12 +218,10 @@ struct BenchCommand {
     if (backends != "all")
       for (const auto& name : split_list(backends)) {
         // A known backend this build lacks (cuda without nvcc) is a skipped row; a typo is an error.
-        std::vector<std::string> known = compiled_backends();
-        if (std::find(known.begin(), known.end(), "cuda") == known.end()) known.push_back("cuda");
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
-          std::string list;
-          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-          fail("--backends: unknown backend '" + name + "' (known: " + list + ", all)");
+        try {
+          backend_skip_reason(name);
+        } catch (const Error& e) {
+          fail("--backends: " + std::string(e.what()) + " or all");
         }
       }
     const std::vector<std::string> model_args = model_words();

@@ -11,5 +11,7 @@ void add_backends_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
+void add_ops_command(CLI::App& app);
+void add_op_run_command(CLI::App& app);
 
 }  // namespace gcn::cli

@@ -13,15 +13,15 @@ void add_data_options(CLI::App& app, DataOptions& options) {
   auto* dataset = app.add_option("--dataset", options.dataset,
                                  "Dataset by name (cora, citeseer): $GCNBENCH_DATA/NAME, else data/NAME in the repo "
                                  "(filled by scripts/get-data)")
-                     ->check(non_empty_path());
+                      ->check(non_empty_path());
   auto* data = app.add_option("--data", options.data_path,
                               "Dataset directory in the plain-text format, or a linqs PATH/NAME.content file "
                               "(NAME.cites beside it)")
-                  ->check(non_empty_path());
+                   ->check(non_empty_path());
   auto* synthetic = app.add_option("--synthetic", options.synthetic,
                                    "Synthetic planted-partition graph: nodes=N,degree=D,features=F,classes=C,seed=S"
                                    "[,density=P][,homophily=H]")
-                       ->check(non_empty_path());
+                        ->check(non_empty_path());
   app.add_flag("--allow-edgeless", options.allow_edgeless,
                "Train even when the graph has no edge after loading (then a GCN is a per-node MLP)");
   dataset->excludes(data)->excludes(synthetic);
@@ -46,11 +46,12 @@ Dataset load_dataset(const DataOptions& options) {
   Dataset data = load_any_dataset(options);
   if (data.num_undirected_edges() == 0 && data.num_nodes > 1 && !options.allow_edgeless) {
     const std::string& path = options.data_path;
-    const std::string where = !options.synthetic.empty() ? "--synthetic " + options.synthetic
+    const std::string where = !options.synthetic.empty()   ? "--synthetic " + options.synthetic
                               : path.ends_with(".content") ? path.substr(0, path.size() - 8) + ".cites"
                               : !path.empty()              ? path + "/edges.txt"
                                                            : describe_data_source(options);
-    fail(where + ": the graph has no edge after loading (an empty file, or every citation names an unknown paper); "
+    fail(where +
+         ": the graph has no edge after loading (an empty file, or every citation names an unknown paper); "
          "pass --allow-edgeless to train on it anyway");
   }
   return data;
@@ -65,10 +66,12 @@ std::string describe_data_source(const DataOptions& options) {
 void ModelOptions::add_to(CLI::App& app, const std::string& default_preset) {
   preset_ = default_preset;
   values_ = preset_config(default_preset);
-  options_.push_back(app.add_option("--preset", preset_, "kipf (Kipf & Welling / PyG) or mlx-gcn (the MLX-vs-CUDA "
-                                                         "benchmark's PyTorch model); flags below override it")
+  options_.push_back(app.add_option("--preset", preset_,
+                                    "kipf (Kipf & Welling / PyG) or mlx-gcn (the MLX-vs-CUDA "
+                                    "benchmark's PyTorch model); flags below override it")
                          ->capture_default_str());
-  options_.push_back(app.add_option("--layers", values_.layers, "Number of GCN layers")->check(integer_in(1, kMaxLayers)));
+  options_.push_back(
+      app.add_option("--layers", values_.layers, "Number of GCN layers")->check(integer_in(1, kMaxLayers)));
   options_.push_back(app.add_option("--hidden", values_.hidden, "Hidden width")->check(integer_in(1, kMaxHidden)));
   options_.push_back(app.add_option("--dropout", values_.dropout, "Dropout probability (0 disables dropout)")
                          ->check(finite_in(0, 1, false, true)));
@@ -77,12 +80,14 @@ void ModelOptions::add_to(CLI::App& app, const std::string& default_preset) {
   options_.push_back(app.add_flag("--bias-before-aggregation", bias_before_, "H' = A (H W + b) (mlx-gcn)"));
   options_.push_back(app.add_flag("--bias-after-aggregation", bias_after_, "H' = A (H W) + b (kipf, PyG)"));
   options_.push_back(app.add_flag("--no-bias", no_bias_, "No bias"));
-  options_.push_back(app.add_option("--lr", values_.lr, "Adam learning rate")->check(finite_in(0, HUGE_VAL, true, true)));
+  options_.push_back(
+      app.add_option("--lr", values_.lr, "Adam learning rate")->check(finite_in(0, HUGE_VAL, true, true)));
   options_.push_back(app.add_option("--weight-decay", values_.weight_decay, "L2 weight decay added to the gradient")
                          ->check(finite_in(0, HUGE_VAL, false, true)));
   options_.push_back(app.add_flag("--weight-decay-first-layer", wd_first_, "Weight decay on layer 0 only (kipf)"));
   options_.push_back(app.add_flag("--weight-decay-all-layers", wd_all_, "Weight decay on every parameter (mlx-gcn)"));
-  options_.push_back(app.add_option("--epochs", values_.epochs, "Training epochs per run")->check(integer_in(1, kMaxEpochs)));
+  options_.push_back(
+      app.add_option("--epochs", values_.epochs, "Training epochs per run")->check(integer_in(1, kMaxEpochs)));
   options_.push_back(app.add_flag("--row-normalize", row_normalize_, "Row-normalize features (kipf)"));
   options_.push_back(app.add_flag("--raw-features", no_row_normalize_, "Keep raw feature values (mlx-gcn)"));
   options_.push_back(app.add_option("--adj", adjacency_, "Adjacency: sparse (CSR SpMM) or dense (n x n matmul)")
@@ -177,6 +182,56 @@ std::vector<uint64_t> parse_seeds(const std::string& text) {
     rest.remove_prefix(comma + 1);
   }
   return seeds;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+std::vector<DataSource> data_sources(const std::vector<std::string>& datasets,
+                                     const std::vector<std::string>& data_paths,
+                                     const std::vector<std::string>& synthetics, bool allow_edgeless) {
+  std::vector<DataSource> list;
+  for (const auto& name : datasets)
+    for (const auto& item : split_list(name)) {
+      DataSource s;
+      s.words = {"--dataset", item};
+      s.options.dataset = item;
+      list.push_back(s);
+    }
+  for (const auto& path : data_paths) {
+    DataSource s;
+    s.words = {"--data", path};
+    s.options.data_path = path;
+    list.push_back(s);
+  }
+  for (const auto& spec : synthetics) {
+    DataSource s;
+    s.words = {"--synthetic", spec};
+    s.options.synthetic = spec;
+    list.push_back(s);
+  }
+  if (list.empty()) {
+    DataSource s;
+    s.words = {"--dataset", "cora"};
+    s.options.dataset = "cora";
+    list.push_back(s);
+  }
+  if (allow_edgeless)
+    for (auto& s : list) {
+      s.options.allow_edgeless = true;
+      s.words.push_back("--allow-edgeless");
+    }
+  return list;
 }
 
 }  // namespace gcn::cli

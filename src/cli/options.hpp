@@ -20,13 +20,27 @@ constexpr int64_t kMaxHidden = int64_t{1} << 20;
 constexpr int64_t kMaxEpochs = 10'000'000;
 
 struct DataOptions {
-  std::string dataset;    // --dataset cora|citeseer
-  std::string data_path;  // --data DIR or PATH/name.content
-  std::string synthetic;  // --synthetic SPEC
+  std::string dataset;          // --dataset cora|citeseer
+  std::string data_path;        // --data DIR or PATH/name.content
+  std::string synthetic;        // --synthetic SPEC
   bool allow_edgeless = false;  // --allow-edgeless: a graph without edges is not an error
 };
 
 void add_data_options(CLI::App& app, DataOptions& options);
+
+// The items of a comma list, empty items dropped: "cora,,citeseer" -> {cora, citeseer}.
+std::vector<std::string> split_list(const std::string& text);
+
+// The graphs of a benchmark (bench, ops): each --dataset item (a comma list), --data path and
+// --synthetic spec, in that order; Cora when none is given. `words` select it on a child's
+// command line.
+struct DataSource {
+  std::vector<std::string> words;
+  DataOptions options;
+};
+std::vector<DataSource> data_sources(const std::vector<std::string>& datasets,
+                                     const std::vector<std::string>& data_paths,
+                                     const std::vector<std::string>& synthetics, bool allow_edgeless);
 // Exactly one source must be given; "cora" when none is. A graph with no edge after loading (an
 // empty .cites file, citations that all name unknown papers) is an error unless allowed.
 Dataset load_dataset(const DataOptions& options);

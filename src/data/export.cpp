@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -31,9 +32,9 @@ void write_csr(const Csr<float>& m, const fs::path& dir, const std::string& pref
 
 void write_files(const Problem& p, const fs::path& dir) {
   const nlohmann::json meta = {
-      {"format", "gcnbench-problem-1"}, {"dataset", p.dataset_name},  {"num_nodes", p.num_nodes},
+      {"format", "gcnbench-problem-1"}, {"dataset", p.dataset_name},    {"num_nodes", p.num_nodes},
       {"num_features", p.num_features}, {"num_classes", p.num_classes}, {"num_train", p.num_train},
-      {"num_val", p.num_val},           {"num_test", p.num_test},     {"config", config_to_json(p.config)},
+      {"num_val", p.num_val},           {"num_test", p.num_test},       {"config", config_to_json(p.config)},
   };
   const fs::path json_path = dir / "problem.json";
   std::ofstream out(json_path);
@@ -51,9 +52,9 @@ void write_files(const Problem& p, const fs::path& dir) {
 }
 
 // The files an export consists of: the only ones replacing an export may delete.
-const char* const kExportFiles[] = {"problem.json",     "adj_indptr.npy",  "adj_indices.npy",
-                                    "adj_data.npy",     "feat_indptr.npy", "feat_indices.npy",
-                                    "feat_data.npy",    "labels.npy",      "split.npy"};
+const char* const kExportFiles[] = {"problem.json",  "adj_indptr.npy",  "adj_indices.npy",
+                                    "adj_data.npy",  "feat_indptr.npy", "feat_indices.npy",
+                                    "feat_data.npy", "labels.npy",      "split.npy"};
 
 // Only a previous export is replaced: a directory holding nothing but export files (and
 // problem.json among them). Anything else in it, a file or a folder of the user's, stops the
@@ -67,7 +68,8 @@ void remove_previous_export(const fs::path& target) {
     bool known = false;
     for (const char* file : kExportFiles) known |= name == file;
     if (!known || !entry.is_regular_file())
-      fail(target.string() + ": holds " + name + ", which an export does not write; not replacing it (choose another --out)");
+      fail(target.string() + ": holds " + name +
+           ", which an export does not write; not replacing it (choose another --out)");
   }
   for (const char* file : kExportFiles) {
     fs::remove(target / file, ec);
@@ -107,6 +109,33 @@ void export_problem(const Problem& p, const std::string& dir) {
     fs::remove_all(tmp, ec);
     throw;
   }
+}
+
+Csr<float> import_adjacency(const std::string& dir) {
+  const fs::path base(dir);
+  const std::string indptr_path = (base / "adj_indptr.npy").string(),
+                    indices_path = (base / "adj_indices.npy").string(), data_path = (base / "adj_data.npy").string();
+  Csr<float> a;
+  a.row_ptr = read_npy<int64_t>(indptr_path);
+  a.col = read_npy<int32_t>(indices_path);
+  a.val = read_npy<float>(data_path);
+  if (a.row_ptr.empty()) fail(indptr_path + ": no row offsets (a CSR matrix has rows + 1 of them)");
+  a.rows = a.cols = static_cast<int64_t>(a.row_ptr.size()) - 1;
+  if (a.val.size() != a.col.size())
+    fail(data_path + ": " + std::to_string(a.val.size()) + " values for " + std::to_string(a.col.size()) +
+         " column indices in " + indices_path);
+  if (a.row_ptr.front() != 0 || a.row_ptr.back() != a.nnz())
+    fail(indptr_path + ": the offsets run from " + std::to_string(a.row_ptr.front()) + " to " +
+         std::to_string(a.row_ptr.back()) + ", not from 0 to the " + std::to_string(a.nnz()) + " entries");
+  for (int64_t r = 0; r < a.rows; ++r)
+    if (a.row_ptr[r + 1] < a.row_ptr[r]) fail(indptr_path + ": offset " + std::to_string(r + 1) + " descends");
+  for (size_t i = 0; i < a.col.size(); ++i)
+    if (a.col[i] < 0 || a.col[i] >= a.cols)
+      fail(indices_path + ": entry " + std::to_string(i) + " has column " + std::to_string(a.col[i]) +
+           ", outside the " + std::to_string(a.cols) + " nodes");
+  for (size_t i = 0; i < a.val.size(); ++i)
+    if (!std::isfinite(a.val[i])) fail(data_path + ": entry " + std::to_string(i) + " is not finite");
+  return a;
 }
 
 }  // namespace gcn

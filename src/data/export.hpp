@@ -6,10 +6,10 @@
 //   labels.npy (int32, -1 = none)     split.npy (uint8: 0 none, 1 train, 2 val, 3 test)
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "core/csr.hpp"
 #include "model/problem.hpp"
 
 namespace gcn {
@@ -18,5 +18,11 @@ namespace gcn {
 // export. An existing `dir` is replaced only if it is a previous export (holds problem.json);
 // anything else there is an error. Throws gcn::Error naming the path on any I/O failure.
 void export_problem(const Problem& problem, const std::string& dir);
+
+// The normalized adjacency of an export (square: one row per node), for `gcnbench ops`'
+// children. Throws gcn::Error naming the file when an array is missing, of another dtype, or
+// not a CSR matrix (offsets not ascending from 0 to the entry count, a column outside the rows,
+// a value that is not finite).
+Csr<float> import_adjacency(const std::string& dir);
 
 }  // namespace gcn

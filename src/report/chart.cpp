@@ -12,7 +12,9 @@ std::string plot_script_path() {
   return std::string(GCNBENCH_SOURCE_DIR) + "/scripts/plot-results";
 }
 
-std::string draw_chart(const std::string& csv_path, const std::string& out_prefix) {
+std::string plot_ops_script_path() { return std::string(GCNBENCH_SOURCE_DIR) + "/scripts/plot-ops"; }
+
+std::string draw_chart(const std::string& csv_path, const std::string& out_prefix, const std::string& script) {
   std::vector<std::string> tried;
   const auto python = find_python_with("matplotlib", &tried);
   if (!python) {
@@ -22,9 +24,9 @@ std::string draw_chart(const std::string& csv_path, const std::string& out_prefi
   }
   ProcessOptions options;
   options.timeout_s = 120;
-  const ProcessResult result = run_process({*python, plot_script_path(), csv_path, out_prefix}, options);
+  const ProcessResult result = run_process({*python, script, csv_path, out_prefix}, options);
   if (result.succeeded()) return "";
-  return plot_script_path() + ": " + result.describe_failure(options.timeout_s) + ": " + result.stderr_tail;
+  return script + ": " + result.describe_failure(options.timeout_s) + ": " + result.stderr_tail;
 }
 
 }  // namespace gcn

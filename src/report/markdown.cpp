@@ -21,7 +21,9 @@ nlohmann::json field(const nlohmann::json& env, const char* key) {
   return env.is_object() && env.contains(key) ? env[key] : nlohmann::json(nullptr);
 }
 
-std::string environment_section(const nlohmann::json& env) {
+}  // namespace
+
+std::string render_environment_markdown(const nlohmann::json& env) {
   std::string gpus;
   for (const auto& gpu : env.value("gpus", nlohmann::json::array()))
     gpus += (gpus.empty() ? "" : "; ") + value_text(field(gpu, "name")) + " (driver " + value_text(field(gpu, "driver")) + ", " +
@@ -40,8 +42,6 @@ std::string environment_section(const nlohmann::json& env) {
   item("command", std::string("`") + value_text(field(env, "command_line")) + "`");
   return out;
 }
-
-}  // namespace
 
 std::string render_report_markdown(const std::vector<nlohmann::json>& rows, const ReportText& text) {
   std::string out = "# " + text.title + "\n\n";
@@ -68,7 +68,7 @@ std::string render_report_markdown(const std::vector<nlohmann::json>& rows, cons
   out += "\n## Environment\n";
   for (const auto& [host, env] : environments) {
     out += '\n';
-    out += environment_section(env);
+    out += render_environment_markdown(env);
   }
 
   out += "\n## Commands\n\nEach row ran one process per seed; the first seed's command:\n\n";

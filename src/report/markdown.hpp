@@ -16,6 +16,10 @@ struct ReportText {
   std::vector<std::string> notes;   // warnings (baseline not found...)
 };
 
+// One machine's environment as a Markdown list: host, date, OS, CPU, memory, GPU, compiler,
+// BLAS, gcnbench's commit, the command.
+std::string render_environment_markdown(const nlohmann::json& environment);
+
 std::string render_report_markdown(const std::vector<nlohmann::json>& rows, const ReportText& text);
 
 }  // namespace gcn

@@ -2,28 +2,17 @@
 // (host_backend.hpp), with the vectorized Adam update.
 #include "backends/cpu/backend.hpp"
 
-#include <fstream>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "backends/cpu/gcn.hpp"
 #include "backends/host_backend.hpp"
+#include "core/cpu_name.hpp"
 #include "core/error.hpp"
 
 namespace gcn {
 namespace {
-
-std::string cpu_model_name() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(colon + 2);
-    }
-  return "host CPU";
-}
 
 class CpuBackend final : public HostBackend<cpu::CpuGcn> {
  public:
@@ -36,7 +25,7 @@ class CpuBackend final : public HostBackend<cpu::CpuGcn> {
   BackendInfo info() const override {
     BackendInfo info;
     info.name = "cpu";
-    info.device = cpu_model_name() + " (" + std::to_string(threads_) + " threads, " + cpu::blas_description() + ")";
+    info.device = cpu_device_name(threads_);
     info.threads = threads_;
     return info;
   }
@@ -50,6 +39,11 @@ class CpuBackend final : public HostBackend<cpu::CpuGcn> {
 };
 
 }  // namespace
+
+std::string cpu_device_name(int threads) {
+  const std::string cpu = host_cpu_name();
+  return (cpu.empty() ? "host CPU" : cpu) + " (" + std::to_string(threads) + " threads, " + cpu::blas_description() + ")";
+}
 
 std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& options) {
   return std::make_unique<CpuBackend>(options);

@@ -112,4 +112,11 @@ LossAndAccuracy softmax_cross_entropy_split(const float* logits, int64_t rows, i
 
 void adam_update(float* param, const float* grad, float* m, float* v, int64_t n, const AdamSettings& s);
 
+// ---- floor probes (gcnbench ops measures the machine with them) ------------------------------
+// dst = src (n floats), chunks copied on all threads: the copy bandwidth.
+void copy_probe(const float* src, float* dst, int64_t n);
+// About `fmas` fused multiply-adds in independent chains on every thread, in the widest vector
+// registers this CPU has (AVX-512, else AVX2): the FMA peak. Returns the flops done (2 per FMA).
+double fma_probe(int64_t fmas);
+
 }  // namespace gcn::cpu

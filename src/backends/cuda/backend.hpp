@@ -8,6 +8,7 @@
 
 #include "backends/backend.hpp"
 #include "backends/memory_footprint.hpp"
+#include "backends/op_runner.hpp"
 
 namespace gcn {
 
@@ -16,5 +17,7 @@ std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options);
 // throws).
 std::string cuda_unavailable_reason();
 BackendFootprint cuda_memory_footprint(const GraphShape& shape, const ModelConfig& config, const BackendOptions& options);
+// Loads the module as make_cuda_backend does.
+std::unique_ptr<PreparedOp> cuda_prepare_op(const OpInputs& inputs, const BackendOptions& options);
 
 }  // namespace gcn

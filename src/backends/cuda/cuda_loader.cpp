@@ -1,5 +1,5 @@
 // Opens the cuda backend's module (cuda_module.hpp) once, from the directory of the running
-// binary, and forwards to its two entry points. The module is never closed: backends it made
+// binary, and forwards to its entry points. The module is never closed: backends it made
 // may live until exit, and their code is in it.
 #include <dlfcn.h>
 
@@ -17,6 +17,7 @@ namespace {
 struct CudaModule {
   decltype(&gcnbench_cuda_make_backend) make_backend = nullptr;
   decltype(&gcnbench_cuda_unavailable_reason) unavailable_reason = nullptr;
+  decltype(&gcnbench_cuda_prepare_op) prepare_op = nullptr;
   std::string load_error;  // empty when both entry points were found
 };
 
@@ -42,9 +43,11 @@ const CudaModule& cuda_module() {
     module.make_backend = reinterpret_cast<decltype(module.make_backend)>(dlsym(handle, kCudaMakeBackendSymbol));
     module.unavailable_reason =
         reinterpret_cast<decltype(module.unavailable_reason)>(dlsym(handle, kCudaUnavailableReasonSymbol));
-    if (!module.make_backend || !module.unavailable_reason)
+    module.prepare_op = reinterpret_cast<decltype(module.prepare_op)>(dlsym(handle, kCudaPrepareOpSymbol));
+    if (!module.make_backend || !module.unavailable_reason || !module.prepare_op)
       module.load_error = "the cuda backend's module " + path + " lacks its entry points (" + kCudaMakeBackendSymbol +
-                          ", " + kCudaUnavailableReasonSymbol + "): built from other sources?";
+                          ", " + kCudaUnavailableReasonSymbol + ", " +
+                          kCudaPrepareOpSymbol + "): built from other sources?";
   });
   return module;
 }
@@ -55,6 +58,12 @@ std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
   const CudaModule& module = cuda_module();
   if (!module.load_error.empty()) fail(module.load_error);
   return std::unique_ptr<Backend>(module.make_backend(&options));
+}
+
+std::unique_ptr<PreparedOp> cuda_prepare_op(const OpInputs& inputs, const BackendOptions& options) {
+  const CudaModule& module = cuda_module();
+  if (!module.load_error.empty()) fail(module.load_error);
+  return std::unique_ptr<PreparedOp>(module.prepare_op(&inputs, &options));
 }
 
 std::string cuda_unavailable_reason() {

@@ -137,4 +137,8 @@ void gemm_a_bt(cublasHandle_t h, const float* a, const float* b, float* c, int64
 // bias_grad (width) = column sums of grad (rows x width); ones holds >= rows ones.
 void bias_backward(cublasHandle_t h, const float* grad, float* bias_grad, int64_t rows, int64_t width, const float* ones);
 
+// The FMA-peak probe of `gcnbench ops`: about `fmas` fused multiply-adds over `blocks` blocks.
+// Returns the flops launched (2 per FMA; fmas is rounded down to whole chains).
+double fma_probe(float* sink, int64_t fmas, int blocks, cudaStream_t stream);
+
 }  // namespace gcn::cuda

@@ -1,0 +1,213 @@
+// `gcnbench ops`: each op of the backends' vocabulary, and the GNN ops of the MLX-vs-CUDA
+// benchmark's sequel in the peers, timed alone at the shapes a GCN meets, on every backend and
+// peer, one process per (implementation, op, shape, seed), beside the floor measured on the
+// same device in the same invocation (docs/ops.md).
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "backends/backend.hpp"
+#include "bench/environment.hpp"
+#include "bench/interrupt.hpp"
+#include "bench/op_catalog.hpp"
+#include "bench/op_plan.hpp"
+#include "bench/op_results.hpp"
+#include "bench/peers.hpp"
+#include "bench/runner.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
+#include "cli/options.hpp"
+#include "cli/problem_loading.hpp"
+#include "core/error.hpp"
+#include "core/self_path.hpp"
+#include "data/export.hpp"
+#include "model/config.hpp"
+#include "report/op_report.hpp"
+#include "report/result_dir.hpp"
+
+namespace gcn::cli {
+namespace {
+
+struct OpsCommand {
+  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps", ops, widths, out;
+  std::string peers_dir = default_peers_dir();
+  std::vector<std::string> datasets, data_paths, synthetics;
+  int runs = 5, samples = 15, threads = 0;
+  double timeout_s = 600;
+  bool force = false, allow_edgeless = false;
+
+  std::vector<int64_t> spmm_widths() const {
+    if (widths.empty()) return default_spmm_widths();
+    std::vector<int64_t> list;
+    for (const auto& w : split_list(widths)) {
+      size_t used = 0;
+      long long value = 0;
+      try {
+        value = std::stoll(w, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != w.size()) fail("--widths: '" + w + "' is not a whole number");
+      list.push_back(value);
+    }
+    return list;
+  }
+
+  // The chosen ops, with the floor probes always among them: every row's floor fraction needs them.
+  std::vector<std::string> chosen_ops() const {
+    std::vector<std::string> list = split_list(ops);
+    if (list.empty()) return {};
+    for (const char* probe : {"copy", "fma"})
+      if (std::find(list.begin(), list.end(), probe) == list.end()) list.push_back(probe);
+    return list;
+  }
+
+  std::vector<OpGraph> export_graphs() const {
+    const ModelConfig config = preset_config("kipf");
+    std::vector<OpGraph> graphs;
+    const auto sources = data_sources(datasets, data_paths, synthetics, allow_edgeless);
+    for (size_t i = 0; i < sources.size(); ++i) {
+      const Problem problem = *load_problem(sources[i].options, config, MemoryCheck{});
+      OpGraph g;
+      g.name = problem.dataset_name;
+      g.problem_dir = out + "/problems/" + std::to_string(i) + "-" + problem.dataset_name;
+      g.nodes = problem.num_nodes;
+      g.stored_entries = problem.adjacency.nnz();
+      g.features = problem.num_features;
+      g.classes = problem.num_classes;
+      std::filesystem::create_directories(out + "/problems");
+      export_problem(problem, g.problem_dir);
+      graphs.push_back(std::move(g));
+    }
+    return graphs;
+  }
+
+  void run() {
+    OpPlanSettings settings;
+    settings.backends = backends == "all" ? known_backends() : split_list(backends);
+    for (const auto& name : settings.backends) try {
+        backend_skip_reason(name);
+      } catch (const Error& e) {
+        fail("--backends: " + std::string(e.what()) + " or all");
+      }
+    settings.peers = select_op_peers(peers);
+    settings.peer_devices = split_list(peer_devices);
+    for (const auto& d : settings.peer_devices)
+      if (d != "cpu" && d != "cuda" && d != "mps") fail("--peer-devices: '" + d + "' is none of cpu, cuda, mps");
+    settings.self = self_executable().string();
+    settings.peers_dir = peers_dir;
+    settings.samples = samples;
+    settings.threads = threads;
+    const std::vector<std::string> op_list = chosen_ops();
+    const std::vector<int64_t> width_list = spmm_widths();
+    op_cases({}, op_list, width_list);  // an unknown op or width fails before anything is written
+
+    const nlohmann::json environment = capture_environment();
+    if (out.empty()) out = "results/ops-" + utc_date() + "-" + environment.value("host", "host");
+    const OutputDirLock lock = prepare_output_dir(out, force);
+    std::cerr << "gcnbench ops: results in " << out << "\n";
+    const std::vector<OpGraph> graphs = export_graphs();
+    const std::vector<OpCase> cases = op_cases(graphs, op_list, width_list);
+    const OpRows plan = plan_op_rows(cases, graphs, settings);
+
+    catch_interrupts();
+    RunnerOptions options;
+    for (int r = 0; r < runs; ++r) options.seeds.push_back(static_cast<uint64_t>(r));
+    options.timeout_s = timeout_s;
+    options.stderr_log = out + "/stderr.log";
+    options.progress = isatty(STDERR_FILENO);
+    const std::vector<RowOutcome> outcomes = run_rows(plan.rows, options);
+
+    std::vector<nlohmann::json> results;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      const OpCase& c = cases[plan.case_of_row[i]];
+      results.push_back(make_op_result_row(outcomes[i], c, c.graph >= 0 ? graphs[c.graph].name : "-", environment));
+    }
+    const nlohmann::json floors = measured_floors(results);
+    apply_floors(results, floors);
+    sort_within_cases(results, plan.case_of_row);
+
+    ReportText text;
+    std::string names;
+    for (const auto& g : graphs) names += (names.empty() ? "" : ", ") + g.name;
+    text.title =
+        "gcnbench ops: " + names + ", " + std::to_string(runs) + " runs x " + std::to_string(samples) + " samples";
+    text.command_line = environment.value("command_line", "");
+    if (floors.empty()) text.notes.push_back("no floor probe was measured: no row has a floor fraction");
+    const int interrupted_by = interrupt_signal();
+    if (interrupted_by != 0) {
+      text.title += " (incomplete: interrupted)";
+      text.notes.push_back("incomplete: interrupted by a signal; rows show the runs each completed");
+    }
+    const std::string chart_error = write_op_result_dir(out, results, floors, text);
+    if (interrupted_by != 0) std::exit(128 + interrupted_by);
+    if (!chart_error.empty()) std::cerr << "gcnbench ops: no chart: " << chart_error << "\n";
+    std::cout << text.title << "\n\n"
+              << render_text(make_floor_table(floors)) << "\n"
+              << render_text(make_op_table(results)) << "\nwrote " << out << "/{results.jsonl,results.csv,report.md"
+              << (chart_error.empty() ? ",chart.png,chart.svg" : "") << "}, child stderr in " << out << "/stderr.log\n";
+  }
+
+  // Within each case, measured rows fastest first; the cases keep the catalog's order.
+  static void sort_within_cases(std::vector<nlohmann::json>& rows, const std::vector<size_t>& case_of_row) {
+    std::vector<size_t> index(rows.size());
+    for (size_t i = 0; i < index.size(); ++i) index[i] = i;
+    const auto median = [&](size_t i) {
+      return rows[i]["time_ms"].is_object() ? rows[i]["time_ms"]["median"].get<double>() : 1e300;
+    };
+    std::stable_sort(index.begin(), index.end(), [&](size_t a, size_t b) {
+      if (case_of_row[a] != case_of_row[b]) return case_of_row[a] < case_of_row[b];
+      return median(a) < median(b);
+    });
+    std::vector<nlohmann::json> sorted;
+    for (size_t i : index) sorted.push_back(std::move(rows[i]));
+    rows = std::move(sorted);
+  }
+};
+
+}  // namespace
+
+void add_ops_command(CLI::App& app) {
+  auto command = std::make_shared<OpsCommand>();
+  CLI::App* sub = app.add_subcommand(
+      "ops", "Time each op of a GCN alone on every backend and peer, beside the floor measured on the same device");
+  sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all")->capture_default_str();
+  sub->add_option("--peers", command->peers, "Peers: comma list of torch, jax; all or none")->capture_default_str();
+  sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
+      ->capture_default_str();
+  sub->add_option("--ops", command->ops,
+                  "Ops to time, a comma list (default all; the copy and fma floor probes always run): spmm, gemm, "
+                  "gemm_at_b, gemm_a_bt, bias_relu_dropout, relu_dropout_backward, bias_backward, "
+                  "softmax_cross_entropy, adam_update, copy, fma, and in the peers gather, scatter_sum, softmax, "
+                  "linear");
+  sub->add_option("--widths", command->widths, "SpMM widths, a comma list (default 7,16,41,64,128,602)");
+  sub->add_option("--dataset", command->datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
+  sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)")
+      ->check(non_empty_path());
+  sub->add_option("--synthetic", command->synthetics,
+                  "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
+  sub->add_flag("--allow-edgeless", command->allow_edgeless, "Run even a graph with no edge after loading");
+  sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
+      ->capture_default_str()
+      ->check(integer_in(1, 100000));
+  sub->add_option("--samples", command->samples, "Timed samples per run (after 3 warm-up samples)")
+      ->capture_default_str()
+      ->check(integer_in(1, 100000));
+  sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)")
+      ->check(integer_in(0, kMaxThreads));
+  sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")
+      ->capture_default_str()
+      ->check(finite_in(0, 1e6, true));
+  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")
+      ->capture_default_str()
+      ->check(non_empty_path());
+  sub->add_option("--out", command->out, "Results directory (default results/ops-<date>-<host>)")
+      ->check(non_empty_path());
+  sub->add_flag("--force", command->force, "Overwrite the files of an existing --out directory");
+  sub->callback([command] { command->run(); });
+}
+
+}  // namespace gcn::cli

@@ -111,7 +111,7 @@ OpCost op_cost(const std::string& op, int64_t m_, int64_t k_, int64_t n_, int64_
 }
 
 std::vector<OpCase> op_cases(const std::vector<OpGraph>& graphs, const std::vector<std::string>& ops,
-                             const std::vector<int64_t>& widths) {
+                             const std::vector<int64_t>& widths, const ProbeSizes& probes) {
   for (const auto& op : ops)
     if (std::find(catalog_ops().begin(), catalog_ops().end(), op) == catalog_ops().end()) {
       std::string known;
@@ -149,8 +149,8 @@ std::vector<OpCase> op_cases(const std::vector<OpGraph>& graphs, const std::vect
     list.add("softmax", m, 0, graph.classes, g, "the output layer");
     list.add("linear", m, graph.features, 16, g, "kipf L1 forward with its bias");
   }
-  list.add("copy", kCopyProbeFloats, 0, 0, -1, "floor probe: memory bandwidth");
-  list.add("fma", kFmaProbeCount, 0, 0, -1, "floor probe: FMA peak");
+  list.add("copy", probes.copy_floats, 0, 0, -1, "floor probe: memory bandwidth");
+  list.add("fma", probes.fmas, 0, 0, -1, "floor probe: FMA peak");
   return list.take();
 }
 

@@ -47,15 +47,18 @@ OpCost op_cost(const std::string& op, int64_t m, int64_t k, int64_t n, int64_t s
 // pointwise ops, loss and Adam of both presets' models; the sequel's ops at width 16; and the
 // copy and FMA probes once. Shapes met twice are one case, `where` naming both. Throws
 // gcn::Error for an unknown op or a width outside 1..4096.
+// The floor probes' sizes: by default 2^27 floats copied (512 MiB each way, beyond any cache)
+// and 2^32 FMAs (tens of milliseconds on a CPU, a tenth of one on a large GPU).
+struct ProbeSizes {
+  int64_t copy_floats = int64_t{1} << 27;
+  int64_t fmas = int64_t{1} << 32;
+};
+
 std::vector<OpCase> op_cases(const std::vector<OpGraph>& graphs, const std::vector<std::string>& ops,
-                             const std::vector<int64_t>& widths);
+                             const std::vector<int64_t>& widths, const ProbeSizes& probes = {});
 
 // The widths of spmm by default: the hidden width, both presets' class counts on Cora (7) and
 // Reddit (41), and the feature widths of a wider model, of Reddit (602) and of a dense layer.
 const std::vector<int64_t>& default_spmm_widths();
-
-// The floor probes' sizes: 2^27 floats copied (512 MiB each way, beyond any cache), 2^32 FMAs.
-inline constexpr int64_t kCopyProbeFloats = int64_t{1} << 27;
-inline constexpr int64_t kFmaProbeCount = int64_t{1} << 32;
 
 }  // namespace gcn

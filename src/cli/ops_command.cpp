@@ -36,6 +36,7 @@ struct OpsCommand {
   std::string peers_dir = default_peers_dir();
   std::vector<std::string> datasets, data_paths, synthetics;
   int runs = 5, samples = 15, threads = 0;
+  ProbeSizes probes;
   double timeout_s = 600;
   bool force = false, allow_edgeless = false;
 
@@ -103,14 +104,14 @@ struct OpsCommand {
     settings.threads = threads;
     const std::vector<std::string> op_list = chosen_ops();
     const std::vector<int64_t> width_list = spmm_widths();
-    op_cases({}, op_list, width_list);  // an unknown op or width fails before anything is written
+    op_cases({}, op_list, width_list, probes);  // an unknown op or width fails before anything is written
 
     const nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/ops-" + utc_date() + "-" + environment.value("host", "host");
     const OutputDirLock lock = prepare_output_dir(out, force);
     std::cerr << "gcnbench ops: results in " << out << "\n";
     const std::vector<OpGraph> graphs = export_graphs();
-    const std::vector<OpCase> cases = op_cases(graphs, op_list, width_list);
+    const std::vector<OpCase> cases = op_cases(graphs, op_list, width_list, probes);
     const OpRows plan = plan_op_rows(cases, graphs, settings);
 
     catch_interrupts();
@@ -184,6 +185,11 @@ void add_ops_command(CLI::App& app) {
                   "softmax_cross_entropy, adam_update, copy, fma, and in the peers gather, scatter_sum, softmax, "
                   "linear");
   sub->add_option("--widths", command->widths, "SpMM widths, a comma list (default 7,16,41,64,128,602)");
+  sub->add_option("--copy-floats", command->probes.copy_floats,
+                  "Floats the copy probe copies (default 2^27: 512 MiB each way, beyond any cache)")
+      ->check(integer_in(1024, int64_t{1} << 34));
+  sub->add_option("--fmas", command->probes.fmas, "Fused multiply-adds of the FMA probe (default 2^32)")
+      ->check(integer_in(int64_t{1} << 20, int64_t{1} << 44));
   sub->add_option("--dataset", command->datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
   sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)")
       ->check(non_empty_path());

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,18 @@ class HostPreparedOp final : public PreparedOp {
   Parts parts_;
   std::string device_;
 };
+
+// What a host backend's prepared op owns: its inputs, its output c, and the loss's gradient or
+// Adam's moments in m and v.
+struct HostOpBuffers {
+  OpInputs in;
+  std::vector<float> c, m, v;
+};
+
+// Outputs start as NaN, so an op that leaves an element unwritten shows.
+inline std::vector<float> nan_filled(int64_t count) {
+  return std::vector<float>(static_cast<size_t>(count), std::numeric_limits<float>::quiet_NaN());
+}
 
 // The train rows' gradient of a full (rows x classes) gradient, compacted in row order.
 inline std::vector<float> train_rows(const std::vector<float>& grad, const std::vector<Split>& split, int64_t classes) {

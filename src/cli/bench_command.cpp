@@ -41,11 +41,11 @@ struct Source {
 
 struct BenchCommand {
   std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
-  std::vector<std::string> datasets, data_paths, synthetics;
+  SourceFlags source_flags;
   std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir(), timing_list, reference;
   int runs = 5, epochs = 0, warmup = 5, threads = 0;
   double timeout_s = 600;
-  bool force = false, per_run_timing = false, allow_edgeless = false;
+  bool force = false, per_run_timing = false;
   CLI::App* app = nullptr;
 
   // Model flags other than --preset/--epochs/--adj pass through to every child; they are
@@ -102,7 +102,7 @@ struct BenchCommand {
 
   std::vector<Source> sources() const {
     std::vector<Source> list;
-    for (auto& s : data_sources(datasets, data_paths, synthetics, allow_edgeless)) {
+    for (auto& s : source_flags.sources()) {
       Source source;
       source.words = std::move(s.words);
       source.options = std::move(s.options);
@@ -323,12 +323,7 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
       ->capture_default_str();
-  sub->add_option("--dataset", command->datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
-  sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)")
-      ->check(non_empty_path());
-  sub->add_option("--synthetic", command->synthetics,
-                  "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
-  sub->add_flag("--allow-edgeless", command->allow_edgeless, "Run even a graph with no edge after loading");
+  command->source_flags.add_to(*sub);
   sub->add_option("--adj", command->adj, "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
                                          "(default: the preset's, plus any other a selected peer uses)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();

@@ -34,11 +34,11 @@ namespace {
 struct OpsCommand {
   std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps", ops, widths, out;
   std::string peers_dir = default_peers_dir();
-  std::vector<std::string> datasets, data_paths, synthetics;
+  SourceFlags source_flags;
   int runs = 5, samples = 15, threads = 0;
   ProbeSizes probes;
   double timeout_s = 600;
-  bool force = false, allow_edgeless = false;
+  bool force = false;
 
   std::vector<int64_t> spmm_widths() const {
     if (widths.empty()) return default_spmm_widths();
@@ -69,7 +69,7 @@ struct OpsCommand {
   std::vector<OpGraph> export_graphs() const {
     const ModelConfig config = preset_config("kipf");
     std::vector<OpGraph> graphs;
-    const auto sources = data_sources(datasets, data_paths, synthetics, allow_edgeless);
+    const auto sources = source_flags.sources();
     for (size_t i = 0; i < sources.size(); ++i) {
       const Problem problem = *load_problem(sources[i].options, config, MemoryCheck{});
       OpGraph g;
@@ -190,12 +190,7 @@ void add_ops_command(CLI::App& app) {
       ->check(integer_in(1024, int64_t{1} << 34));
   sub->add_option("--fmas", command->probes.fmas, "Fused multiply-adds of the FMA probe (default 2^32)")
       ->check(integer_in(int64_t{1} << 20, int64_t{1} << 44));
-  sub->add_option("--dataset", command->datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
-  sub->add_option("--data", command->data_paths, "Dataset directory or PATH/NAME.content (repeatable)")
-      ->check(non_empty_path());
-  sub->add_option("--synthetic", command->synthetics,
-                  "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
-  sub->add_flag("--allow-edgeless", command->allow_edgeless, "Run even a graph with no edge after loading");
+  command->source_flags.add_to(*sub);
   sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
       ->capture_default_str()
       ->check(integer_in(1, 100000));

@@ -197,9 +197,14 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-std::vector<DataSource> data_sources(const std::vector<std::string>& datasets,
-                                     const std::vector<std::string>& data_paths,
-                                     const std::vector<std::string>& synthetics, bool allow_edgeless) {
+void SourceFlags::add_to(CLI::App& app) {
+  app.add_option("--dataset", datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
+  app.add_option("--data", data_paths, "Dataset directory or PATH/NAME.content (repeatable)")->check(non_empty_path());
+  app.add_option("--synthetic", synthetics, "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
+  app.add_flag("--allow-edgeless", allow_edgeless, "Run even a graph with no edge after loading");
+}
+
+std::vector<DataSource> SourceFlags::sources() const {
   std::vector<DataSource> list;
   for (const auto& name : datasets)
     for (const auto& item : split_list(name)) {

@@ -31,16 +31,19 @@ void add_data_options(CLI::App& app, DataOptions& options);
 // The items of a comma list, empty items dropped: "cora,,citeseer" -> {cora, citeseer}.
 std::vector<std::string> split_list(const std::string& text);
 
-// The graphs of a benchmark (bench, ops): each --dataset item (a comma list), --data path and
-// --synthetic spec, in that order; Cora when none is given. `words` select it on a child's
-// command line.
+// The graphs of a benchmark (bench, ops): --dataset (a comma list, repeatable), --data and
+// --synthetic (repeatable), --allow-edgeless. sources() lists them in that order, Cora when none
+// is given; each source's `words` select it on a child's command line.
 struct DataSource {
   std::vector<std::string> words;
   DataOptions options;
 };
-std::vector<DataSource> data_sources(const std::vector<std::string>& datasets,
-                                     const std::vector<std::string>& data_paths,
-                                     const std::vector<std::string>& synthetics, bool allow_edgeless);
+struct SourceFlags {
+  std::vector<std::string> datasets, data_paths, synthetics;
+  bool allow_edgeless = false;
+  void add_to(CLI::App& app);
+  std::vector<DataSource> sources() const;
+};
 // Exactly one source must be given; "cora" when none is. A graph with no edge after loading (an
 // empty .cites file, citations that all name unknown papers) is an error unless allowed.
 Dataset load_dataset(const DataOptions& options);

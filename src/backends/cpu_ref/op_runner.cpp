@@ -2,7 +2,6 @@
 // calls, on buffers that live as long as the prepared op. Outputs start as NaN, so an op that
 // leaves an element unwritten shows.
 #include <algorithm>
-#include <limits>
 #include <memory>
 
 #include "backends/cpu_ref/backend.hpp"
@@ -11,22 +10,10 @@
 #include "core/error.hpp"
 
 namespace gcn {
-namespace {
-
-struct Buffers {
-  OpInputs in;
-  std::vector<float> c, m, v;
-};
-
-std::vector<float> poisoned(int64_t count) {
-  return std::vector<float>(static_cast<size_t>(count), std::numeric_limits<float>::quiet_NaN());
-}
-
-}  // namespace
 
 std::unique_ptr<PreparedOp> cpu_ref_prepare_op(const OpInputs& inputs, const BackendOptions&) {
   check_op_inputs(inputs);
-  auto s = std::make_shared<Buffers>();
+  auto s = std::make_shared<HostOpBuffers>();
   s->in = inputs;
   OpInputs& in = s->in;
   const int64_t m = in.m, k = in.k, n = in.n;
@@ -34,19 +21,19 @@ std::unique_ptr<PreparedOp> cpu_ref_prepare_op(const OpInputs& inputs, const Bac
   parts.output = [s] { return s->c; };
   const std::string& op = in.op;
   if (op == "spmm") {
-    s->c = poisoned(m * n);
+    s->c = nan_filled(m * n);
     parts.run = [s, n] { ref::spmm(s->in.adjacency, s->in.b.data(), n, s->c.data()); };
   } else if (op == "gemm") {
-    s->c = poisoned(m * n);
+    s->c = nan_filled(m * n);
     parts.run = [s, m, k, n] { ref::gemm(s->in.a.data(), s->in.b.data(), s->c.data(), m, k, n); };
   } else if (op == "gemm_at_b") {
-    s->c = poisoned(k * n);
+    s->c = nan_filled(k * n);
     parts.run = [s, m, k, n] { ref::gemm_at_b(s->in.a.data(), s->in.b.data(), s->c.data(), m, k, n); };
   } else if (op == "gemm_a_bt") {
-    s->c = poisoned(m * k);
+    s->c = nan_filled(m * k);
     parts.run = [s, m, k, n] { ref::gemm_a_bt(s->in.a.data(), s->in.b.data(), s->c.data(), m, n, k); };
   } else if (op == "bias_relu_dropout") {
-    s->c = poisoned(m * n);
+    s->c = nan_filled(m * n);
     parts.run = [s, m, n] {
       std::vector<float>& c = s->c;
       const DropoutSpec& d = s->in.dropout;
@@ -65,10 +52,10 @@ std::unique_ptr<PreparedOp> cpu_ref_prepare_op(const OpInputs& inputs, const Bac
     };
     parts.output = [s] { return s->in.b; };
   } else if (op == "bias_backward") {
-    s->c = poisoned(n);
+    s->c = nan_filled(n);
     parts.run = [s, m, n] { ref::bias_backward(s->in.a.data(), s->c.data(), m, n); };
   } else if (op == "softmax_cross_entropy") {
-    s->m = poisoned(m * n);
+    s->m = nan_filled(m * n);
     parts.run = [s, m, n] {
       ref::softmax_cross_entropy(s->in.a.data(), m, n, s->in.labels, s->in.split, Split::Train, s->m.data());
       ref::softmax_cross_entropy<float>(s->in.a.data(), m, n, s->in.labels, s->in.split, Split::Val, nullptr);

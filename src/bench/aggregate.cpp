@@ -1,12 +1,16 @@
 #include "bench/aggregate.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "bench/stats.hpp"
 
 namespace gcn {
 namespace {
+
+// Above this run-to-run coefficient of variation a row is marked as unsteady.
+constexpr double kRunCvWarning = 0.10;
 
 nlohmann::json summary_field(const RowOutcome& outcome, const char* key) {
   for (const auto& run : outcome.runs)
@@ -27,7 +31,7 @@ double mean_ms(const nlohmann::json& row) { return row["epoch_ms"]["mean"].get<d
 
 nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& context) {
   const BenchRow& r = outcome.row;
-  nlohmann::json row = {{"schema", "gcnbench-result-1"},
+  nlohmann::json row = {{"schema", "gcnbench-result-2"},
                         {"label", r.label},
                         {"status", outcome.status},
                         {"reason", outcome.reason},
@@ -43,24 +47,33 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
                         {"host", context.environment.value("host", "")},
                         {"environment", context.environment}};
   if (outcome.status == "failed") row["stderr_tail"] = outcome.stderr_tail;
-  for (const char* key : {"framework", "framework_version", "device_name", "features", "threads", "blas", "layers",
-                          "config"})
+  for (const char* key :
+       {"framework", "framework_version", "device_name", "features", "threads", "blas", "layers", "config"})
     row[key] = summary_field(outcome, key);
 
-  std::vector<double> samples, accuracies, losses;
-  nlohmann::json seeds = nlohmann::json::array();
+  // samples: every timed epoch of every run; run_means: one per run, the statistical unit.
+  std::vector<double> samples, run_means, accuracies, losses;
+  nlohmann::json seeds = nlohmann::json::array(), raw_epochs = nlohmann::json::array();
   uint64_t peak_host = 0, peak_device = 0;
   bool per_epoch = true;
+  double max_load = -1;
   for (const auto& run : outcome.runs) {
     const auto& e = run.run_event;
     seeds.push_back(run.seed);
     const auto epoch_ms = e.value("epoch_ms", nlohmann::json::array());
     if (epoch_ms.is_array() && !epoch_ms.empty()) {
-      for (const auto& ms : epoch_ms) samples.push_back(ms.get<double>());
+      std::vector<double> own;
+      for (const auto& ms : epoch_ms) own.push_back(ms.get<double>());
+      samples.insert(samples.end(), own.begin(), own.end());
+      run_means.push_back(compute_stats(own).mean);
+      raw_epochs.push_back(own);
     } else {
       per_epoch = false;
       samples.push_back(e.value("epoch_ms_mean", 0.0));
+      run_means.push_back(samples.back());
+      raw_epochs.push_back(nlohmann::json::array());
     }
+    max_load = std::max({max_load, run.load_before, run.load_after});
     if (e.contains("test_acc") && e["test_acc"].is_number()) accuracies.push_back(e["test_acc"].get<double>());
     if (e.contains("test_loss") && e["test_loss"].is_number()) losses.push_back(e["test_loss"].get<double>());
     peak_host = std::max<uint64_t>(peak_host, e.value("peak_host_bytes", uint64_t{0}));
@@ -73,23 +86,58 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
       row["status"] = "failed";
       row["reason"] = "no runs completed";
     }
-    for (const char* key : {"timing", "epoch_ms", "test_acc_mean", "test_acc_std", "test_loss_mean",
-                            "peak_host_bytes", "peak_device_bytes", "speedup", "baseline"})
+    for (const char* key :
+         {"timing", "epoch_ms", "epoch_ms_within_runs", "test_acc_mean", "test_acc_std", "test_loss_mean",
+          "peak_host_bytes", "peak_device_bytes", "speedup", "baseline", "raw_samples", "load_average_max"})
       row[key] = nullptr;
+    row["warnings"] = nlohmann::json::array();
     if (!r.timing.empty()) row["timing"] = r.timing;
     return row;
   }
-  const SampleStats t = compute_stats(samples);
+  const SampleStats t = compute_stats(run_means);
   const SampleStats acc = compute_stats(accuracies);
   // What the child says it measured; older children (and peers) say nothing: then by the samples.
   const nlohmann::json timing = summary_field(outcome, "timing");
-  row["timing"] = timing.is_string() ? timing.get<std::string>()
-                 : !r.timing.empty() ? r.timing
-                 : per_epoch         ? "per-epoch"
-                                     : "per-run";
-  row["epoch_ms"] = {{"samples", t.count}, {"mean", t.mean},     {"std", t.stddev},
-                     {"median", t.median}, {"min", t.min},       {"max", t.max},
-                     {"ci95_low", t.ci95_low}, {"ci95_high", t.ci95_high}};
+  row["timing"] = timing.is_string()  ? timing.get<std::string>()
+                  : !r.timing.empty() ? r.timing
+                  : per_epoch         ? "per-epoch"
+                                      : "per-run";
+  row["epoch_ms"] = {{"n", t.count},
+                     {"samples", samples.size()},
+                     {"mean", t.mean},
+                     {"std", t.stddev},
+                     {"cv", coefficient_of_variation(t)},
+                     {"median", t.median},
+                     {"min", t.min},
+                     {"max", t.max},
+                     {"ci95_low", t.ci95_low},
+                     {"ci95_high", t.ci95_high}};
+  nlohmann::json warnings = nlohmann::json::array();
+  if (per_epoch) {
+    const SampleStats w = compute_stats(samples);
+    row["epoch_ms_within_runs"] = {{"samples", w.count}, {"median", w.median},
+                                   {"std", w.stddev},    {"cv", coefficient_of_variation(w)},
+                                   {"min", w.min},       {"max", w.max}};
+    for (const auto& warning : shape_warnings(samples)) warnings.push_back("epoch times " + warning);
+  } else {
+    row["epoch_ms_within_runs"] = nullptr;
+  }
+  if (t.count >= 2 && coefficient_of_variation(t) > kRunCvWarning) {
+    char text[160];
+    std::snprintf(text, sizeof text, "the runs' mean epoch times vary by %.0f%% (CV above 10%%)",
+                  100 * coefficient_of_variation(t));
+    warnings.push_back(text);
+  }
+  const double cores = context.environment.value("cpu_cores", 0.0);
+  if (cores > 0 && max_load > cores) {
+    char text[160];
+    std::snprintf(text, sizeof text, "the load average reached %.1f during its runs, above the %.0f cores", max_load,
+                  cores);
+    warnings.push_back(text);
+  }
+  row["warnings"] = warnings;
+  row["load_average_max"] = max_load >= 0 ? nlohmann::json(max_load) : nlohmann::json(nullptr);
+  row["raw_samples"] = {{"epoch_ms", raw_epochs}, {"test_acc", accuracies}};
   // No accuracy at all (an empty test split) is null, never 0.
   row["test_acc_mean"] = accuracies.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.mean);
   row["test_acc_std"] = accuracies.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.stddev);
@@ -127,7 +175,8 @@ std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string&
       }
     }
     if (!pick) {
-      if (!baseline.empty()) warning = "--baseline " + baseline + ": no measured row matches on " + dataset + "; using the first row";
+      if (!baseline.empty())
+        warning = "--baseline " + baseline + ": no measured row matches on " + dataset + "; using the first row";
       for (const auto& candidate : rows)
         if (comparable(candidate) && candidate.value("dataset", "") == dataset) {
           pick = &candidate;

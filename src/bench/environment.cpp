@@ -45,12 +45,13 @@ void add_gpus(nlohmann::json& env) {
   if (find_on_path("nvidia-smi").empty()) return;
   ProcessOptions options;
   options.timeout_s = 30;
-  const ProcessResult query = run_process(
-      {"nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"}, options);
+  const ProcessResult query =
+      run_process({"nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"}, options);
   if (query.succeeded()) {
     for (const auto& line : query.stdout_lines) {
       const auto fields = split(line, ',');
-      if (fields.size() >= 3) env["gpus"].push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
+      if (fields.size() >= 3)
+        env["gpus"].push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
     }
   }
   const ProcessResult banner = run_process({"nvidia-smi"}, options);
@@ -73,6 +74,13 @@ std::string utc_timestamp() {
 }
 
 std::string utc_date() { return utc_timestamp().substr(0, 10); }
+
+double load_average_1min() {
+  std::ifstream in("/proc/loadavg");
+  double load = -1;
+  if (!(in >> load)) return -1;
+  return load;
+}
 
 std::string host_name() {
   char buffer[256] = {};
@@ -97,6 +105,8 @@ nlohmann::json capture_environment() {
                                : nlohmann::json(nullptr);
   env["cpu_model"] = cpu_model();
   env["cpu_cores"] = std::thread::hardware_concurrency();
+  const double load = load_average_1min();
+  env["load_average"] = load >= 0 ? nlohmann::json(load) : nlohmann::json(nullptr);
   env["memory_bytes"] = physical_memory_bytes();
   add_gpus(env);
   env["compiler"] = GCNBENCH_CXX_FLAGS;

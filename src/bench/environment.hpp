@@ -7,7 +7,8 @@
 
 namespace gcn {
 
-// {host, date, os, cpu_model, cpu_cores, memory_bytes, gpus: [{name, driver, memory}], cuda_version,
+// {host, date, os, cpu_model, cpu_cores, memory_bytes, load_average (at capture), gpus: [{name, driver, memory}],
+// cuda_version,
 //  compiler, cxx_flags, blas, gcnbench_version, git_commit, command_line}; fields that cannot be
 // found are null. GPU details come from nvidia-smi when it is on PATH.
 nlohmann::json capture_environment();
@@ -19,5 +20,8 @@ std::string own_command_line();
 std::string utc_timestamp();
 std::string utc_date();
 std::string host_name();
+
+// The 1-minute load average (/proc/loadavg); negative when it cannot be read.
+double load_average_1min();
 
 }  // namespace gcn

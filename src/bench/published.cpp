@@ -41,7 +41,7 @@ constexpr PublishedFigure kMlxGcnFigures[] = {
 nlohmann::json figure_row(const PublishedFigure& f, const std::string& dataset) {
   const std::string source = std::string("TristanBilot/mlx-GCN viz.py at ") + f.commit + " (" + f.date + ")";
   const std::string label = std::string("published/") + f.implementation + "/" + f.device + "/" + f.chip;
-  return {{"schema", "gcnbench-result-1"},
+  return {{"schema", "gcnbench-result-2"},
           {"label", label},
           {"status", "reference"},
           {"reason", "published, not measured here: " + source},

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "bench/environment.hpp"
 #include "bench/interrupt.hpp"
 #include "bench/process.hpp"
 
@@ -67,6 +68,7 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
       process.timeout_s = options.timeout_s;
       process.stderr_log = options.stderr_log;
       process.stop_on_interrupt = true;
+      const double load_before = load_average_1min();
       const ProcessResult result = run_process(argv, process);
       ++done;
       if (result.interrupted) break;  // the run did not finish: neither a result nor a failure
@@ -74,6 +76,8 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
       RunOutcome run;
       run.seed = seed;
       run.wall_ms = result.wall_ms;
+      run.load_before = load_before;
+      run.load_after = load_average_1min();
       std::string skipped;
       const std::string missing = parse_child_output(result.stdout_lines, run, skipped);
       if (!skipped.empty() || (result.exit_code == kSkippedExitCode && !result.timed_out)) {

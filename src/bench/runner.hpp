@@ -26,9 +26,10 @@ struct BenchRow {
 
 struct RunOutcome {
   uint64_t seed = 0;
-  nlohmann::json run_event;      // the "run" line
-  nlohmann::json summary_event;  // the "summary" line
-  double wall_ms = 0;            // the whole child process
+  nlohmann::json run_event;                  // the "run" line
+  nlohmann::json summary_event;              // the "summary" line
+  double wall_ms = 0;                        // the whole child process
+  double load_before = -1, load_after = -1;  // the 1-minute load average around it (-1: unknown)
 };
 
 struct RowOutcome {
@@ -41,10 +42,10 @@ struct RowOutcome {
 };
 
 struct RunnerOptions {
-  std::vector<uint64_t> seeds;   // one round per seed
-  double timeout_s = 600;        // per child process
-  std::string stderr_log;        // every child's stderr, appended
-  bool progress = false;         // a live line on stderr
+  std::vector<uint64_t> seeds;  // one round per seed
+  double timeout_s = 600;       // per child process
+  std::string stderr_log;       // every child's stderr, appended
+  bool progress = false;        // a live line on stderr
 };
 
 // Parses one child's stdout lines. Returns an empty string on success, else what is missing.

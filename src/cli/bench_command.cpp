@@ -31,6 +31,9 @@
 namespace gcn::cli {
 namespace {
 
+// bench's exit status when a row failed: not 2 (a request refused before anything ran).
+constexpr int kRowsFailedExitCode = 1;
+
 // One data source: the words that select it on a child's command line, and its exported problem.
 struct Source {
   std::vector<std::string> words;
@@ -97,7 +100,8 @@ struct BenchCommand {
 
   static bool times_dispatch(const std::string& implementation, const std::string& device) {
     if (device == "cpu") return false;  // a CPU epoch is done when its issuing is: nothing to show
-    return implementation == "gcnbench-cuda" || implementation.starts_with("torch-") || implementation.starts_with("mlx");
+    return implementation == "gcnbench-cuda" || implementation.starts_with("torch-") ||
+           implementation.starts_with("mlx");
   }
 
   std::vector<Source> sources() const {
@@ -129,7 +133,8 @@ struct BenchCommand {
           row.label = row.implementation + "/" + row.device + "/" + mode + timing_suffix(timing, all_timings);
           row.dataset = source.dataset;
           row.skipped_reason = reason;
-          std::vector<std::string> base = {self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
+          std::vector<std::string> base = {
+              self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
           add_timing_args(timing, base);
           if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
           base.insert(base.end(), source.words.begin(), source.words.end());
@@ -179,7 +184,8 @@ struct BenchCommand {
           row.label = peer.name + "/" + device + "/" + peer.adj + timing_suffix(timing, all_timings);
           row.dataset = source.dataset;
           row.python = python.value_or("");
-          row.skipped_reason = !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
+          row.skipped_reason =
+              !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
           std::vector<std::string> base = {row.python, script};
           base.insert(base.end(), peer.args.begin(), peer.args.end());
           base.insert(base.end(), {"--problem", source.problem_dir, "--device", device, "--warmup",
@@ -228,7 +234,7 @@ struct BenchCommand {
     const ModelConfig config = model.resolve();
     const std::vector<PeerSpec> selected_peers = select_peers(peers);  // unknown names fail now
     if (!reference.empty()) published_rows(reference, "");             // so does an unknown --reference
-    timings();                                                        // and an unknown --timing word
+    timings();                                                         // and an unknown --timing word
     std::vector<std::string> modes = adj.empty() ? default_modes(config, selected_peers) : split_list(adj);
     for (const auto& m : modes)
       if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
@@ -269,6 +275,10 @@ struct BenchCommand {
       text.notes.push_back(note);
     };
     if (const std::string warning = apply_speedups(results, baseline); !warning.empty()) warn(warning);
+    for (const auto& row : results)
+      if (row.contains("warnings") && row["warnings"].is_array())
+        for (const auto& w : row["warnings"])
+          warn(row.value("label", "") + " (" + row.value("dataset", "") + "): " + w.get<std::string>());
     size_t published = 0;
     for (const auto& source : list)
       if (!reference.empty())
@@ -300,9 +310,18 @@ struct BenchCommand {
     }
     if (!chart_error.empty()) std::cerr << "gcnbench bench: no chart: " << chart_error << "\n";
 
-    std::cout << text.title << "\n\n" << render_text(make_table(results)) << "\nwrote " << out
-              << "/{results.jsonl,results.csv,report.md" << (chart_error.empty() ? ",chart.png,chart.svg" : "")
-              << "}, child stderr in " << out << "/stderr.log\n";
+    std::cout << text.title << "\n\n"
+              << render_text(make_table(results)) << "\nwrote " << out << "/{results.jsonl,results.csv,report.md"
+              << (chart_error.empty() ? ",chart.png,chart.svg" : "") << "}, child stderr in " << out << "/stderr.log\n";
+    // A row that could not run here (no GPU, no framework) is skipped and says why; a row that
+    // ran and failed makes the whole benchmark fail, after everything was written.
+    const auto failed = std::count_if(results.begin(), results.end(),
+                                      [](const nlohmann::json& row) { return row.value("status", "") == "failed"; });
+    if (failed > 0) {
+      std::cerr << "gcnbench bench: " << failed << (failed == 1 ? " row" : " rows")
+                << " failed (the table lists why; child stderr in " << out << "/stderr.log)\n";
+      std::exit(kRowsFailedExitCode);
+    }
   }
 };
 
@@ -324,8 +343,9 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
       ->capture_default_str();
   command->source_flags.add_to(*sub);
-  sub->add_option("--adj", command->adj, "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
-                                         "(default: the preset's, plus any other a selected peer uses)");
+  sub->add_option("--adj", command->adj,
+                  "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
+                  "(default: the preset's, plus any other a selected peer uses)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
   sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
       ->capture_default_str()

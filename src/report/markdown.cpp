@@ -26,19 +26,23 @@ nlohmann::json field(const nlohmann::json& env, const char* key) {
 std::string render_environment_markdown(const nlohmann::json& env) {
   std::string gpus;
   for (const auto& gpu : env.value("gpus", nlohmann::json::array()))
-    gpus += (gpus.empty() ? "" : "; ") + value_text(field(gpu, "name")) + " (driver " + value_text(field(gpu, "driver")) + ", " +
-            value_text(field(gpu, "memory")) + ")";
+    gpus += (gpus.empty() ? "" : "; ") + value_text(field(gpu, "name")) + " (driver " +
+            value_text(field(gpu, "driver")) + ", " + value_text(field(gpu, "memory")) + ")";
   std::string out;
-  const auto item = [&](const char* name, const std::string& value) { out += std::string("- ") + name + ": " + value + "\n"; };
+  const auto item = [&](const char* name, const std::string& value) {
+    out += std::string("- ") + name + ": " + value + "\n";
+  };
   item("host", value_text(field(env, "host")));
   item("date", value_text(field(env, "date")));
   item("OS", value_text(env.value("os", nlohmann::json(nullptr))));
   item("CPU", value_text(field(env, "cpu_model")) + ", " + value_text(field(env, "cpu_cores")) + " logical cores");
-  item("memory", field(env, "memory_bytes").is_number() ? format_bytes(field(env, "memory_bytes").get<uint64_t>()) : "-");
+  item("memory",
+       field(env, "memory_bytes").is_number() ? format_bytes(field(env, "memory_bytes").get<uint64_t>()) : "-");
   item("GPU", gpus.empty() ? "none" : gpus + ", CUDA " + value_text(field(env, "cuda_version")));
   item("compiler", value_text(field(env, "compiler")));
   item("BLAS", value_text(field(env, "blas")));
-  item("gcnbench", value_text(field(env, "gcnbench_version")) + " (commit " + value_text(field(env, "git_commit")) + ")");
+  item("gcnbench",
+       value_text(field(env, "gcnbench_version")) + " (commit " + value_text(field(env, "git_commit")) + ")");
   item("command", std::string("`") + value_text(field(env, "command_line")) + "`");
   return out;
 }
@@ -52,10 +56,12 @@ std::string render_report_markdown(const std::vector<nlohmann::json>& rows, cons
     if (row["baseline"].is_string()) baselines.insert(row["baseline"].get<std::string>());
   std::string baseline_list;
   for (const auto& b : baselines) baseline_list += (baseline_list.empty() ? "" : ", ") + b;
-  out += "\nEpoch times exclude the warm-up epochs; 95% CI is the Student-t interval of the mean; n is the "
-         "number of timed samples (epochs, or runs when epochs were not timed one by one). Speedup: mean epoch "
-         "time of the baseline (" + (baseline_list.empty() ? std::string("-") : baseline_list) +
-         ") divided by the row's.\n";
+  out +=
+      "\nEpoch times exclude the warm-up epochs. Each run (a process) counts once, with its mean epoch time: "
+      "mean, std, median, min and the Student-t 95% CI are over the n runs, and every epoch time is kept in "
+      "results.jsonl (raw_samples). Speedup: mean epoch "
+      "time of the baseline (" +
+      (baseline_list.empty() ? std::string("-") : baseline_list) + ") divided by the row's.\n";
   for (const auto& note : text.notes) out += "\nNote: " + note + "\n";
   out += "\n## Chart\n\n";
   out += text.chart_png.empty() ? "No chart: " + text.chart_note + "\n" : "![epoch time](" + text.chart_png + ")\n";

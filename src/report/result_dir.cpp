@@ -56,7 +56,7 @@ std::string write_result_dir(const std::string& dir, const std::vector<nlohmann:
   // What is written must read back: the writer checks each row by the reader's rules.
   for (const auto& row : rows)
     if (const auto errors = validate_result_row(row); !errors.empty())
-      fail(dir + "/results.jsonl: row " + row.value("label", "?") + " would not be a valid gcnbench-result-1 row: " +
+      fail(dir + "/results.jsonl: row " + row.value("label", "?") + " would not be a valid gcnbench-result-2 row: " +
            errors.front());
   write_file_atomically(dir + "/results.jsonl", to_jsonl(rows));
   write_file_atomically(dir + "/results.csv", to_csv(rows));

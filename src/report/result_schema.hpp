@@ -1,4 +1,4 @@
-// The result row of results.jsonl ("gcnbench-result-1", docs/results-schema.md): a checker, and
+// The result row of results.jsonl ("gcnbench-result-2", docs/results-schema.md; version 1 is still read): a checker, and
 // reading/writing the file. The schema is written down once here and in the doc.
 #pragma once
 

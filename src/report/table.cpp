@@ -95,7 +95,7 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
                   row.value("adj", ""), format_ms(t["mean"].get<double>()) + " ± " + format_ms(t["std"].get<double>()),
                   format_ms(t["median"].get<double>()), format_ms(t["min"].get<double>()),
                   format_ms(t["ci95_low"].get<double>()) + "–" + format_ms(t["ci95_high"].get<double>()),
-                  text(t["samples"]),
+                  text(t.contains("n") ? t["n"] : t["samples"]),
                   row["test_acc_mean"].is_number()
                       ? format("%.3f", row["test_acc_mean"].get<double>()) + " ± " +
                             format("%.3f", row["test_acc_std"].get<double>())

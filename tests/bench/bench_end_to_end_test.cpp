@@ -7,12 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <thread>
-#include <csignal>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "bench/process.hpp"
 #include "bench/python.hpp"
@@ -36,8 +36,7 @@ class BenchEndToEnd : public testing::Test {
   void SetUp() override {
     if (binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
     // One directory per test: ctest runs these tests in parallel processes.
-    out_ = testing::TempDir() + "/gcnbench_bench_e2e_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
+    out_ = testing::TempDir() + "/gcnbench_bench_e2e_" + testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(out_);
   }
   std::string out_;
@@ -48,10 +47,15 @@ bool has_module(const std::string& module) { return find_python_with(module).has
 TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
   const bool torch = has_module("torch");
   const bool jax = has_module("jax");
-  std::vector<std::string> argv = {binary(), "bench",     "--synthetic", kGraph,  "--backends", "cpu-ref",
-                                   "--runs", "2",         "--epochs",    "4",     "--warmup",   "1",
-                                   "--peers", torch ? "torch-dense,jax" : "jax",  "--peer-devices", "cpu",
-                                   "--out",  out_};
+  std::vector<std::string> argv = {binary(),         "bench",
+                                   "--synthetic",    kGraph,
+                                   "--backends",     "cpu-ref",
+                                   "--runs",         "2",
+                                   "--epochs",       "4",
+                                   "--warmup",       "1",
+                                   "--peers",        torch ? "torch-dense,jax" : "jax",
+                                   "--peer-devices", "cpu",
+                                   "--out",          out_};
   const ProcessResult r = run_process(argv);
   ASSERT_TRUE(r.succeeded()) << r.describe_failure(0) << "\n" << r.stderr_tail;
 
@@ -111,9 +115,10 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
 // marked as not measured here, in results.jsonl (valid rows), the CSV, the tables and the chart;
 // they get no speedup. --timing dispatch adds no row for a CPU backend (nothing to show there).
 TEST_F(BenchEndToEnd, PublishedReferenceRowsStandBesideMeasuredOnes) {
-  const ProcessResult r = run_process({binary(), "bench", "--dataset", "cora", "--backends", "cpu", "--adj", "sparse",
-                                       "--runs", "1", "--epochs", "2", "--warmup", "0", "--peers", "none",
-                                       "--reference", "mlx-gcn", "--timing", "dispatch", "--out", out_});
+  const ProcessResult r =
+      run_process({binary(),      "bench",   "--dataset", "cora",     "--backends", "cpu", "--adj",   "sparse",
+                   "--runs",      "1",       "--epochs",  "2",        "--warmup",   "0",   "--peers", "none",
+                   "--reference", "mlx-gcn", "--timing",  "dispatch", "--out",      out_});
   if (r.exit_code == 2 && r.stderr_tail.find("cora") != std::string::npos)
     GTEST_SKIP() << "Cora not available: " << r.stderr_tail;
   ASSERT_TRUE(r.succeeded()) << r.describe_failure(0) << "\n" << r.stderr_tail;
@@ -149,9 +154,9 @@ TEST_F(BenchEndToEnd, PublishedReferenceRowsStandBesideMeasuredOnes) {
 
 // The published figures are Cora's: on another graph none are added, and bench says so.
 TEST_F(BenchEndToEnd, PublishedFiguresAreAddedToCoraOnly) {
-  const ProcessResult r = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs", "1",
-                                       "--epochs", "2", "--warmup", "0", "--peers", "none", "--reference", "mlx-gcn",
-                                       "--out", out_});
+  const ProcessResult r =
+      run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs", "1", "--epochs", "2",
+                   "--warmup", "0", "--peers", "none", "--reference", "mlx-gcn", "--out", out_});
   ASSERT_TRUE(r.succeeded()) << r.stderr_tail;
   EXPECT_NE(r.stderr_tail.find("none added here"), std::string::npos) << r.stderr_tail;
   for (const auto& row : read_results_jsonl(out_ + "/results.jsonl")) EXPECT_NE(row["status"], "reference");
@@ -160,8 +165,8 @@ TEST_F(BenchEndToEnd, PublishedFiguresAreAddedToCoraOnly) {
 
 TEST_F(BenchEndToEnd, UnknownReferenceOrTimingStopsBeforeRunning) {
   for (const auto& flags : {std::vector<std::string>{"--reference", "mlx"}, {"--timing", "sync"}}) {
-    std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
-                                     "1", "--epochs", "2", "--peers", "none", "--out", out_};
+    std::vector<std::string> argv = {binary(), "bench",    "--synthetic", kGraph,    "--backends", "cpu-ref", "--runs",
+                                     "1",      "--epochs", "2",           "--peers", "none",       "--out",   out_};
     argv.insert(argv.end(), flags.begin(), flags.end());
     const ProcessResult r = run_process(argv);
     EXPECT_EQ(r.exit_code, 2) << flags[0] << ": " << r.stderr_tail;
@@ -174,10 +179,12 @@ TEST_F(BenchEndToEnd, UnknownReferenceOrTimingStopsBeforeRunning) {
 // nothing it did not write; a directory another gcnbench is writing is refused.
 TEST_F(BenchEndToEnd, ForceReplacesTheWholeSetAndALockedDirectoryIsRefused) {
   std::filesystem::create_directories(out_ + "/problems/old");
-  for (const char* name : {"chart.png", "chart.svg", "stderr.log", "report.md"}) std::ofstream(out_ + "/" + name) << "OLD";
+  for (const char* name : {"chart.png", "chart.svg", "stderr.log", "report.md"})
+    std::ofstream(out_ + "/" + name) << "OLD";
   std::ofstream(out_ + "/notes.txt") << "mine";
-  const std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
-                                         "1", "--epochs", "2", "--warmup", "0", "--peers", "none", "--out", out_};
+  const std::vector<std::string> argv = {binary(),  "bench", "--synthetic", kGraph, "--backends", "cpu-ref",
+                                         "--runs",  "1",     "--epochs",    "2",    "--warmup",   "0",
+                                         "--peers", "none",  "--out",       out_};
   std::vector<std::string> forced = argv;
   forced.push_back("--force");
   const ProcessResult r = run_process(forced);
@@ -221,9 +228,9 @@ bool some_process_has_argument(const std::string& word) {
 // so far are written, the directory is marked INCOMPLETE, and the exit status says a signal.
 TEST_F(BenchEndToEnd, SigtermKeepsTheMeasuredRunsAndLeavesNoChild) {
   const std::string epochs = "1997";  // a word no other process has, to find the children by
-  const std::vector<std::string> argv = {binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref",
-                                         "--peers", "none", "--runs", "200", "--epochs", epochs, "--warmup", "0",
-                                         "--out", out_};
+  const std::vector<std::string> argv = {binary(),   "bench", "--synthetic", kGraph, "--backends", "cpu-ref",
+                                         "--peers",  "none",  "--runs",      "200",  "--epochs",   epochs,
+                                         "--warmup", "0",     "--out",       out_};
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
@@ -262,19 +269,21 @@ TEST_F(BenchEndToEnd, SigtermKeepsTheMeasuredRunsAndLeavesNoChild) {
 }
 
 TEST_F(BenchEndToEnd, BadModelFlagStopsBeforeRunning) {
-  const ProcessResult r = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
-                                       "1", "--epochs", "2", "--warmup", "0", "--peers", "none", "--hidden", "0",
-                                       "--out", out_});
+  const ProcessResult r =
+      run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs", "1", "--epochs", "2",
+                   "--warmup", "0", "--peers", "none", "--hidden", "0", "--out", out_});
   // --hidden 0 is rejected before anything runs: model flags are checked by bench itself.
   EXPECT_EQ(r.exit_code, 2) << r.stderr_tail;
   EXPECT_FALSE(std::filesystem::exists(out_ + "/results.jsonl"));
 }
 
 TEST_F(BenchEndToEnd, AChildTimingOutIsAFailedRowNotACrash) {
-  const ProcessResult timed = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs",
-                                           "1", "--epochs", "200000", "--warmup", "0", "--peers", "none", "--timeout",
-                                           "1", "--out", out_});
-  ASSERT_TRUE(timed.succeeded()) << timed.stderr_tail;
+  const ProcessResult timed =
+      run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu-ref", "--runs", "1", "--epochs",
+                   "200000", "--warmup", "0", "--peers", "none", "--timeout", "1", "--out", out_});
+  // The failed row makes bench fail, after every file was written.
+  ASSERT_EQ(timed.exit_code, 1) << timed.stderr_tail;
+  EXPECT_NE(timed.stderr_tail.find("1 row failed"), std::string::npos) << timed.stderr_tail;
   const auto rows = read_results_jsonl(out_ + "/results.jsonl");
   bool found = false;
   for (const auto& row : rows)

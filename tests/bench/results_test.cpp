@@ -2,9 +2,11 @@
 // results directories of two machines (gcnbench report).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "bench/aggregate.hpp"
+#include "bench/stats.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "report/csv.hpp"
@@ -16,10 +18,18 @@ namespace gcn {
 namespace {
 
 nlohmann::json environment(const std::string& host) {
-  return {{"host", host},       {"date", "2026-11-25T06:00:00Z"}, {"cpu_model", "Test CPU"}, {"cpu_cores", 2},
-          {"memory_bytes", 1},  {"gpus", nlohmann::json::array()}, {"cuda_version", nullptr},
-          {"compiler", "GNU"},  {"blas", "OpenBLAS"},               {"gcnbench_version", "0.1.0"},
-          {"git_commit", "abc"}, {"command_line", "gcnbench bench"}};
+  return {{"host", host},
+          {"date", "2026-11-25T06:00:00Z"},
+          {"cpu_model", "Test CPU"},
+          {"cpu_cores", 2},
+          {"memory_bytes", 1},
+          {"gpus", nlohmann::json::array()},
+          {"cuda_version", nullptr},
+          {"compiler", "GNU"},
+          {"blas", "OpenBLAS"},
+          {"gcnbench_version", "0.1.0"},
+          {"git_commit", "abc"},
+          {"command_line", "gcnbench bench"}};
 }
 
 // A row whose runs took `epoch_ms` per epoch (one vector per run).
@@ -35,8 +45,10 @@ RowOutcome outcome(const std::string& implementation, const std::vector<std::vec
   for (const auto& ms : epoch_ms) {
     RunOutcome run;
     run.seed = seed;
-    run.run_event = {{"event", "run"}, {"seed", seed}, {"epoch_ms", ms}, {"test_acc", 0.8 + 0.01 * seed},
-                     {"test_loss", 0.6}, {"peak_host_bytes", 1000 + seed}, {"peak_device_bytes", 0}};
+    run.run_event = {{"event", "run"},        {"seed", seed},
+                     {"epoch_ms", ms},        {"test_acc", 0.8 + 0.01 * seed},
+                     {"test_loss", 0.6},      {"peak_host_bytes", 1000 + seed},
+                     {"peak_device_bytes", 0}};
     run.summary_event = {{"event", "summary"}, {"framework", "test"}, {"threads", 2}};
     o.runs.push_back(run);
     ++seed;
@@ -54,22 +66,30 @@ std::vector<nlohmann::json> machine_rows(const std::string& host, double scale) 
   failed.reason = "exit status 1";
   failed.stderr_tail = "Traceback...";
   std::vector<nlohmann::json> rows = {
-      make_result_row(outcome("gcnbench-cpu", {{1 * scale, 2 * scale, 3 * scale}, {2 * scale, 2 * scale, 2 * scale}}), context),
-      make_result_row(outcome("torch-dense", {{4 * scale, 4 * scale, 4 * scale}, {4 * scale, 4 * scale, 4 * scale}}), context),
+      make_result_row(outcome("gcnbench-cpu", {{1 * scale, 2 * scale, 3 * scale}, {2 * scale, 2 * scale, 2 * scale}}),
+                      context),
+      make_result_row(outcome("torch-dense", {{4 * scale, 4 * scale, 4 * scale}, {4 * scale, 4 * scale, 4 * scale}}),
+                      context),
       make_result_row(skipped, context), make_result_row(failed, context)};
   apply_speedups(rows, "");
   sort_rows(rows);
   return rows;
 }
 
-TEST(ResultRows, AggregatesEveryEpochOfEveryRun) {
+TEST(ResultRows, TheRunIsTheStatisticalUnit) {
   const auto rows = machine_rows("a", 1.0);
   const auto& fast = rows[0];
   ASSERT_EQ(fast["implementation"], "gcnbench-cpu");
+  // Runs {1, 2, 3} and {2, 2, 2}: two run means of 2 ms; the six epochs stay in the raw samples.
+  EXPECT_EQ(fast["epoch_ms"]["n"], 2);
   EXPECT_EQ(fast["epoch_ms"]["samples"], 6);
   EXPECT_DOUBLE_EQ(fast["epoch_ms"]["mean"].get<double>(), 2.0);
   EXPECT_DOUBLE_EQ(fast["epoch_ms"]["median"].get<double>(), 2.0);
-  EXPECT_DOUBLE_EQ(fast["epoch_ms"]["min"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(fast["epoch_ms"]["min"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(fast["epoch_ms"]["std"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(fast["epoch_ms_within_runs"]["min"].get<double>(), 1.0);
+  EXPECT_EQ(fast["raw_samples"]["epoch_ms"], nlohmann::json::parse("[[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]]"));
+  EXPECT_EQ(fast["raw_samples"]["test_acc"].size(), 2u);
   EXPECT_EQ(fast["timing"], "per-epoch");
   EXPECT_NEAR(fast["test_acc_mean"].get<double>(), 0.805, 1e-12);
   EXPECT_EQ(fast["peak_host_bytes"], 1001);  // the maximum over runs
@@ -78,6 +98,50 @@ TEST(ResultRows, AggregatesEveryEpochOfEveryRun) {
   EXPECT_DOUBLE_EQ(fast["speedup"].get<double>(), 2.0);
   EXPECT_EQ(rows[2]["status"], "failed");
   EXPECT_EQ(rows[3]["status"], "skipped");
+}
+
+TEST(ResultRows, TheIntervalIsThatOfTheRunMeans) {
+  // Run means 1 and 3 ms: std sqrt(2), half-width t(0.975, 1) sqrt(2) / sqrt(2) = 12.706; the
+  // epochs within each run are identical, so an interval over all 200 epochs would be +-0.14.
+  const RowContext context{"mlx-gcn", 100, 1, environment("a")};
+  const auto row =
+      make_result_row(outcome("x", {std::vector<double>(100, 1.0), std::vector<double>(100, 3.0)}), context);
+  EXPECT_DOUBLE_EQ(row["epoch_ms"]["mean"].get<double>(), 2.0);
+  EXPECT_NEAR(row["epoch_ms"]["std"].get<double>(), std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(row["epoch_ms"]["ci95_low"].get<double>(), 2.0 - 12.706, 1e-9);
+  EXPECT_NEAR(row["epoch_ms"]["ci95_high"].get<double>(), 2.0 + 12.706, 1e-9);
+  EXPECT_NEAR(row["epoch_ms"]["cv"].get<double>(), std::sqrt(2.0) / 2, 1e-12);
+  // CV 71% between runs, and the pooled epochs bimodal (3 ms against 1 ms).
+  ASSERT_EQ(row["warnings"].size(), 2u) << row["warnings"].dump();
+  EXPECT_NE(row["warnings"].dump().find("bimodal"), std::string::npos);
+  EXPECT_NE(row["warnings"].dump().find("vary by 71%"), std::string::npos);
+  std::vector<nlohmann::json> rows = {row};
+  apply_speedups(rows, "");
+  const auto errors = validate_result_row(rows[0]);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+}
+
+TEST(ResultRows, SteadyRowsCarryNoWarning) {
+  const RowContext context{"mlx-gcn", 6, 1, environment("a")};
+  const auto row =
+      make_result_row(outcome("x", {{2.0, 2.1, 1.9, 2.0, 2.05, 1.95}, {2.02, 2.1, 1.98, 2.0, 2.0, 1.97}}), context);
+  EXPECT_TRUE(row["warnings"].empty()) << row["warnings"].dump();
+}
+
+TEST(SampleShape, FarOutliersAndBimodalityAreNamed) {
+  std::vector<double> steady(40, 1.0);
+  for (size_t i = 0; i < steady.size(); ++i) steady[i] += 0.01 * static_cast<double>(i % 5);
+  EXPECT_TRUE(shape_warnings(steady).empty());
+  std::vector<double> spikes = steady;
+  for (int i = 0; i < 4; ++i) spikes[i] = 10.0;  // 10% far beyond Q3 + 3 IQR
+  const auto w = shape_warnings(spikes);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("outliers: 10%"), std::string::npos) << w[0];
+  std::vector<double> two_modes;
+  for (int i = 0; i < 20; ++i) two_modes.push_back(i % 2 ? 17.0 + 0.1 * i : 29.0);  // torch-dense once looked so
+  const auto b = shape_warnings(two_modes);
+  ASSERT_FALSE(b.empty());
+  EXPECT_NE(b[0].find("bimodal"), std::string::npos);
 }
 
 TEST(ResultRows, EveryRowMatchesTheSchema) {

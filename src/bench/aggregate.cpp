@@ -137,7 +137,7 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
   }
   row["warnings"] = warnings;
   row["load_average_max"] = max_load >= 0 ? nlohmann::json(max_load) : nlohmann::json(nullptr);
-  row["raw_samples"] = {{"epoch_ms", raw_epochs}, {"test_acc", accuracies}};
+  row["raw_samples"] = {{"run_ms", run_means}, {"epoch_ms", raw_epochs}, {"test_acc", accuracies}};
   // No accuracy at all (an empty test split) is null, never 0.
   row["test_acc_mean"] = accuracies.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.mean);
   row["test_acc_std"] = accuracies.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.stddev);

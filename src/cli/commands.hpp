@@ -12,6 +12,7 @@ void add_bench_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
 void add_ops_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 void add_op_run_command(CLI::App& app);
 
 }  // namespace gcn::cli

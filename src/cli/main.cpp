@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     std::string what = e.what();
     const std::vector<std::string> extras = main_app->remaining();
     if (main_app->get_subcommands().empty() && !extras.empty())
-      what = "unknown command '" + extras.front() + "'; the commands are train, export, backends, bench, ops, report, verify";
+      what = "unknown command '" + extras.front() + "'; the commands are train, export, backends, bench, ops, compare, report, verify";
     return "gcnbench: error: " + what + " (see `" + help + " --help`)\n";
   });
   app.set_version_flag("--version", std::string(GCNBENCH_VERSION) + " (" + gcn::build_git_commit() + ")");
@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   gcn::cli::add_report_command(app);
   gcn::cli::add_verify_command(app);
   gcn::cli::add_ops_command(app);
+  gcn::cli::add_compare_command(app);
   gcn::cli::add_op_run_command(app);
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "core/memory.hpp"
 
 extern "C" char* openblas_get_config(void);
+extern char** environ;
 
 namespace gcn {
 namespace {
@@ -45,13 +47,14 @@ void add_gpus(nlohmann::json& env) {
   if (find_on_path("nvidia-smi").empty()) return;
   ProcessOptions options;
   options.timeout_s = 30;
-  const ProcessResult query =
-      run_process({"nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"}, options);
+  const ProcessResult query = run_process(
+      {"nvidia-smi", "--query-gpu=name,driver_version,memory.total,clocks.max.sm", "--format=csv,noheader"}, options);
   if (query.succeeded()) {
     for (const auto& line : query.stdout_lines) {
       const auto fields = split(line, ',');
-      if (fields.size() >= 3)
-        env["gpus"].push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
+      if (fields.size() >= 4)
+        env["gpus"].push_back(
+            {{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}, {"max_sm_clock", fields[3]}});
     }
   }
   const ProcessResult banner = run_process({"nvidia-smi"}, options);
@@ -62,7 +65,59 @@ void add_gpus(nlohmann::json& env) {
   }
 }
 
+// The first line of a small system file, or null.
+nlohmann::json first_line_of(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line)) return nullptr;
+  return trim(line);
+}
+
+// The variables that change how the implementations run: thread counts and placement, BLAS
+// choices, GPU selection, JIT flags.
+nlohmann::json tuning_variables() {
+  static const char* const prefixes[] = {"OMP_",    "GOMP_", "KMP_", "OPENBLAS_", "MKL_",     "CUDA_",
+                                         "NVIDIA_", "XLA_",  "JAX_", "TORCH_",    "PYTORCH_", "GCNBENCH_"};
+  nlohmann::json vars = nlohmann::json::object();
+  for (char** e = environ; e && *e; ++e) {
+    const std::string entry = *e;
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    for (const char* prefix : prefixes)
+      if (entry.starts_with(prefix)) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return vars;
+}
+
 }  // namespace
+
+nlohmann::json machine_state() {
+  nlohmann::json state;
+  state["date"] = utc_timestamp();
+  const double load = load_average_1min();
+  state["load_average"] = load >= 0 ? nlohmann::json(load) : nlohmann::json(nullptr);
+  state["cpu_governor"] = first_line_of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  const nlohmann::json khz = first_line_of("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq");
+  state["cpu0_mhz"] = khz.is_string() ? nlohmann::json(std::atof(khz.get<std::string>().c_str()) / 1000) : khz;
+  state["gpus"] = nlohmann::json::array();
+  if (!find_on_path("nvidia-smi").empty()) {
+    ProcessOptions options;
+    options.timeout_s = 30;
+    const ProcessResult query = run_process(
+        {"nvidia-smi", "--query-gpu=clocks.sm,clocks.mem,temperature.gpu,power.draw", "--format=csv,noheader"},
+        options);
+    if (query.succeeded())
+      for (const auto& line : query.stdout_lines) {
+        const auto fields = split(line, ',');
+        if (fields.size() >= 4)
+          state["gpus"].push_back({{"sm_clock", fields[0]},
+                                   {"memory_clock", fields[1]},
+                                   {"temperature_c", fields[2]},
+                                   {"power", fields[3]}});
+      }
+  }
+  return state;
+}
 
 std::string utc_timestamp() {
   const std::time_t now = std::time(nullptr);
@@ -119,6 +174,8 @@ nlohmann::json capture_environment() {
   env["gcnbench_version"] = GCNBENCH_VERSION;
   env["git_commit"] = build_git_commit();
   env["command_line"] = own_command_line();
+  env["variables"] = tuning_variables();
+  env["start"] = machine_state();
   return env;
 }
 

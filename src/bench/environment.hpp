@@ -9,9 +9,15 @@ namespace gcn {
 
 // {host, date, os, cpu_model, cpu_cores, memory_bytes, load_average (at capture), gpus: [{name, driver, memory}],
 // cuda_version,
-//  compiler, cxx_flags, blas, gcnbench_version, git_commit, command_line}; fields that cannot be
+//  compiler, cxx_flags, blas, gcnbench_version, git_commit, command_line, variables (OMP_*,
+//  OPENBLAS_*, CUDA_* ... in effect), start (machine_state())}; fields that cannot be
 // found are null. GPU details come from nvidia-smi when it is on PATH.
 nlohmann::json capture_environment();
+
+// What changes during a benchmark: {date, load_average, cpu_governor, cpu0_mhz, gpus: [{sm_clock,
+// memory_clock, temperature_c, power}]}, null where unknown. capture_environment records it as
+// "start"; bench and ops add it as "end" before the rows are written.
+nlohmann::json machine_state();
 
 // This process's command line from /proc/self/cmdline, shell-quoted.
 std::string own_command_line();

@@ -239,7 +239,7 @@ struct BenchCommand {
     for (const auto& m : modes)
       if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
 
-    const nlohmann::json environment = capture_environment();
+    nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/" + utc_date() + "-" + environment.value("host", "host");
     const OutputDirLock lock = prepare_output_dir(out, force);
     std::cerr << "gcnbench bench: results in " << out << "\n";
@@ -265,6 +265,7 @@ struct BenchCommand {
     options.stderr_log = out + "/stderr.log";
     options.progress = isatty(STDERR_FILENO);
     const std::vector<RowOutcome> outcomes = run_rows(rows, options);
+    environment["end"] = machine_state();  // clocks, temperatures and load after the runs
 
     RowContext context{config.preset, config.epochs, warmup, environment};
     std::vector<nlohmann::json> results;

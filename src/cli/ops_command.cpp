@@ -106,7 +106,7 @@ struct OpsCommand {
     const std::vector<int64_t> width_list = spmm_widths();
     op_cases({}, op_list, width_list, probes);  // an unknown op or width fails before anything is written
 
-    const nlohmann::json environment = capture_environment();
+    nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/ops-" + utc_date() + "-" + environment.value("host", "host");
     const OutputDirLock lock = prepare_output_dir(out, force);
     std::cerr << "gcnbench ops: results in " << out << "\n";
@@ -121,6 +121,7 @@ struct OpsCommand {
     options.stderr_log = out + "/stderr.log";
     options.progress = isatty(STDERR_FILENO);
     const std::vector<RowOutcome> outcomes = run_rows(plan.rows, options);
+    environment["end"] = machine_state();  // clocks, temperatures and load after the runs
 
     std::vector<nlohmann::json> results;
     for (size_t i = 0; i < outcomes.size(); ++i) {

@@ -149,6 +149,14 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
   return row;
 }
 
+void add_graph_size(nlohmann::json& row, const nlohmann::json& size) {
+  row["graph"] = size;
+  row["adjacency_entries_per_s"] = nullptr;
+  if (row.value("status", "") != "ok" || !row["epoch_ms"].is_object() || !size.contains("adjacency_entries")) return;
+  const double seconds = row["epoch_ms"]["mean"].get<double>() * 1e-3;
+  if (seconds > 0) row["adjacency_entries_per_s"] = size["adjacency_entries"].get<double>() / seconds;
+}
+
 std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline) {
   std::string label_prefix = baseline, host;
   if (const size_t at = baseline.find('@'); at != std::string::npos) {

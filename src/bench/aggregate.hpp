@@ -20,10 +20,15 @@ struct RowContext {
 
 nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& context);
 
+// Sets "graph" (the size of the row's graph: nodes, adjacency_entries, features,
+// feature_entries, classes) and, on measured rows, "adjacency_entries_per_s": the stored entries
+// of A_hat over the mean epoch time, a throughput comparable across graphs.
+void add_graph_size(nlohmann::json& row, const nlohmann::json& size);
+
 // Sets "speedup" (baseline mean epoch time / this row's) and "baseline" (its label) on every
-// measured row, per dataset, except rows timed by dispatch (they measure something else). `baseline` selects the row by label prefix ("torch-dense/cpu"),
-// optionally "@host"; empty: the PyTorch CPU dense row when there is one, else the first
-// measured row. Returns a warning when the requested baseline is not among the rows.
+// measured row, per dataset, except rows timed by dispatch (they measure something else). `baseline` selects the row by
+// label prefix ("torch-dense/cpu"), optionally "@host"; empty: the PyTorch CPU dense row when there is one, else the
+// first measured row. Returns a warning when the requested baseline is not among the rows.
 std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline);
 
 // Measured rows first, fastest first; then published reference rows (fastest first), failed,

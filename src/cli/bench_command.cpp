@@ -40,6 +40,7 @@ struct Source {
   DataOptions options;
   std::string dataset;      // the loaded dataset's name
   std::string problem_dir;  // export for the peers
+  nlohmann::json size;      // the graph's size, as every row of it carries it
 };
 
 struct BenchCommand {
@@ -252,6 +253,11 @@ struct BenchCommand {
       const Problem problem = *load_problem(source.options, config, MemoryCheck{});
       source.dataset = problem.dataset_name;
       source.problem_dir = out + "/problems/" + std::to_string(i) + "-" + problem.dataset_name;
+      source.size = {{"nodes", problem.num_nodes},
+                     {"adjacency_entries", problem.adjacency.nnz()},
+                     {"features", problem.num_features},
+                     {"feature_entries", problem.features.nnz()},
+                     {"classes", problem.num_classes}};
       std::filesystem::create_directories(out + "/problems");
       export_problem(problem, source.problem_dir);
       for (auto& row : backend_rows(source, modes, model_args, self)) rows.push_back(std::move(row));
@@ -269,7 +275,11 @@ struct BenchCommand {
 
     RowContext context{config.preset, config.epochs, warmup, environment};
     std::vector<nlohmann::json> results;
-    for (const auto& outcome : outcomes) results.push_back(make_result_row(outcome, context));
+    for (const auto& outcome : outcomes) {
+      results.push_back(make_result_row(outcome, context));
+      for (const auto& source : list)
+        if (source.dataset == outcome.row.dataset) add_graph_size(results.back(), source.size);
+    }
     ReportText text;
     const auto warn = [&](const std::string& note) {  // on the terminal and in report.md alike
       std::cerr << "gcnbench bench: warning: " << note << "\n";

@@ -62,6 +62,19 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
   for (const char* file : {"results.jsonl", "results.csv", "report.md", "stderr.log"})
     EXPECT_TRUE(std::filesystem::exists(out_ + "/" + file)) << file;
   const auto rows = read_results_jsonl(out_ + "/results.jsonl");  // validates every row
+  for (const auto& row : rows) {
+    if (row["status"] == "reference") continue;
+    // The synthetic graph's size, as loaded: 120 nodes, 16 features; A_hat with its self loops.
+    ASSERT_TRUE(row.contains("graph")) << row["label"];
+    EXPECT_EQ(row["graph"]["nodes"], 120);
+    EXPECT_EQ(row["graph"]["features"], 16);
+    EXPECT_GE(row["graph"]["adjacency_entries"].get<int64_t>(), 120);
+    if (row["status"] == "ok") {
+      const double expected =
+          row["graph"]["adjacency_entries"].get<double>() / (row["epoch_ms"]["mean"].get<double>() * 1e-3);
+      EXPECT_NEAR(row["adjacency_entries_per_s"].get<double>(), expected, 1e-9 * expected);
+    }
+  }
   std::map<std::string, std::string> status;
   for (const auto& row : rows) status[row["label"].get<std::string>()] = row["status"].get<std::string>();
   EXPECT_EQ(status["gcnbench-cpu-ref/cpu/dense"], "ok");

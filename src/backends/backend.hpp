@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/step_profile.hpp"
 #include "backends/types.hpp"
 #include "data/dataset.hpp"
 #include "model/parameters.hpp"
@@ -62,6 +63,10 @@ class Backend {
   virtual void train_epoch(int epoch) = 0;
   // Waits for queued work and returns the metrics of the epochs run since the last call.
   virtual std::vector<EpochMetrics> collect_metrics() = 0;
+  // train_epoch, with the time of each of its steps (forward, loss, backward, Adam, validation),
+  // in the order they ran, each finished before the next is timed. For `gcnbench train
+  // --profile`; its metrics are collected as train_epoch's.
+  virtual std::vector<StepTime> profile_epoch(int epoch) = 0;
   // Eval-mode forward (no dropout); loss and accuracy over the nodes of `split`.
   virtual LossAndAccuracy evaluate(Split split) = 0;
 

@@ -15,6 +15,7 @@
 
 #include "backends/backend.hpp"
 #include "backends/optimizer.hpp"
+#include "backends/step_profile.hpp"
 #include "core/error.hpp"
 
 namespace gcn {
@@ -47,22 +48,16 @@ class HostBackend : public Backend {
   void train_epoch(int epoch) override {
     require_loaded();
     before_compute();
-    const ModelConfig& config = problem_->config;
-    const SplitMetrics forward = model_->forward_backward(state_.params, seed_, epoch, state_.grads);
-    EpochMetrics metrics;
-    metrics.train_loss = forward.train.loss;
-    metrics.train_acc = forward.train.accuracy;
-    if (config.val_from_train_forward) {
-      metrics.val_loss = forward.val.loss;
-      metrics.val_acc = forward.val.accuracy;
-    }
-    state_.update(config, adam_update_);
-    if (!config.val_from_train_forward) {
-      const LossAndAccuracy val = model_->evaluate(state_.params, Split::Val);
-      metrics.val_loss = val.loss;
-      metrics.val_acc = val.accuracy;
-    }
-    pending_.push_back(metrics);
+    run_epoch(epoch, nullptr);
+  }
+
+  std::vector<StepTime> profile_epoch(int epoch) override {
+    require_loaded();
+    before_compute();
+    StepClock clock;
+    clock.start();
+    run_epoch(epoch, &clock);
+    return clock.take();
   }
 
   std::vector<EpochMetrics> collect_metrics() override { return std::exchange(pending_, {}); }
@@ -79,6 +74,38 @@ class HostBackend : public Backend {
  private:
   void require_loaded() const {
     if (!model_) fail(name_ + ": train_epoch/evaluate called before load()");
+  }
+
+  // The epoch; with a clock, each step marked on it.
+  void run_epoch(int epoch, StepClock* clock) {
+    model_->clock = clock;
+    model_->step_prefix.clear();
+    const ModelConfig& config = problem_->config;
+    const SplitMetrics forward = model_->forward_backward(state_.params, seed_, epoch, state_.grads);
+    EpochMetrics metrics;
+    metrics.train_loss = forward.train.loss;
+    metrics.train_acc = forward.train.accuracy;
+    if (config.val_from_train_forward) {
+      metrics.val_loss = forward.val.loss;
+      metrics.val_acc = forward.val.accuracy;
+    }
+    state_.update(config, adam_update_);
+    if (clock) clock->mark(step("adam", "adam_update", parameter_count(state_.params), 0, 0));
+    if (!config.val_from_train_forward) {
+      model_->step_prefix = "val ";
+      const LossAndAccuracy val = model_->evaluate(state_.params, Split::Val);
+      metrics.val_loss = val.loss;
+      metrics.val_acc = val.accuracy;
+    }
+    model_->clock = nullptr;
+    pending_.push_back(metrics);
+  }
+
+  static int64_t parameter_count(const Parameters<float>& p) {
+    int64_t count = 0;
+    for (const auto& w : p.weights) count += static_cast<int64_t>(w.data.size());
+    for (const auto& b : p.biases) count += static_cast<int64_t>(b.size());
+    return count;
   }
 
   std::string name_;

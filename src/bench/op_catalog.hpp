@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "backends/op_cost.hpp"
+
 namespace gcn {
 
 // A graph the ops run on: the shape of its normalized adjacency and of its model.
@@ -15,11 +17,6 @@ struct OpGraph {
   std::string name;         // the dataset's name
   std::string problem_dir;  // its `gcnbench export`, which the children read the adjacency from
   int64_t nodes = 0, stored_entries = 0, features = 0, classes = 0;
-};
-
-struct OpCost {
-  double bytes = 0;  // fp32 values, int32 column and label indices, int64 row offsets
-  double flops = 0;
 };
 
 struct OpCase {
@@ -37,11 +34,6 @@ const std::vector<std::string>& sequel_ops();
 
 // Every op `gcnbench ops` knows, the vocabulary first.
 const std::vector<std::string>& catalog_ops();
-
-// The least traffic and arithmetic of one execution. `stored_entries` is the adjacency's, for
-// spmm, gather and scatter_sum; `train_rows` the rows softmax_cross_entropy writes a gradient for.
-OpCost op_cost(const std::string& op, int64_t m, int64_t k, int64_t n, int64_t stored_entries = 0,
-               int64_t train_rows = 0);
 
 // The cases of `ops` (empty: all) on every graph: spmm at each of `widths`; the dense products,
 // pointwise ops, loss and Adam of both presets' models; the sequel's ops at width 16; and the

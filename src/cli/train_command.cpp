@@ -15,6 +15,8 @@
 #include "core/memory.hpp"
 #include "model/problem.hpp"
 #include "model/trainer.hpp"
+#include "bench/epoch_profile.hpp"
+#include "report/profile_report.hpp"
 #include "report/train_events.hpp"
 
 namespace gcn::cli {
@@ -41,6 +43,7 @@ struct TrainCommand {
   std::string timing;
   bool quiet = false;
   bool dry_run = false;
+  int profile = 0;
 
   Timing requested_timing() const {
     if (sync_every_epoch && !timing.empty() && timing != "per-epoch")
@@ -106,6 +109,18 @@ struct TrainCommand {
     };
     const std::vector<RunResult> runs = train(*engine, problem, options, on_epoch, on_run);
     const nlohmann::json summary = summary_event({engine->info(), problem.dataset_name, config}, runs);
+    if (profile > 0) {
+      // After the runs, so the timed epochs are not disturbed; the last run's parameters go on
+      // training through the profiled epochs.
+      const DeviceFloors floors = measure_floors(backend, backend_options);
+      const EpochProfile p = profile_epochs(*engine, profile, config.epochs, floors);
+      const BackendInfo info = engine->info();
+      if (json) {
+        for (const auto& event : profile_events(p, backend, info.device)) std::cout << event.dump() << '\n';
+      } else {
+        std::fputs(profile_table(p, backend, info.device).c_str(), stdout);
+      }
+    }
     if (json) {
       std::cout << summary.dump() << std::endl;
     } else {
@@ -158,6 +173,11 @@ void add_train_command(CLI::App& app) {
   sub->add_flag("--dry-run", command->dry_run,
                 "Print the run's estimated peak host and device memory, phase by phase, and exit (2 if it would "
                 "not fit); with --json as one JSON line");
+  sub->add_option("--profile", command->profile,
+                  "After the runs, time each step of this many more epochs (forward, loss, backward, Adam, "
+                  "validation) and print them beside the device's floor (0: off)")
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxEpochs));
   sub->add_option("--init-weights", command->init_weights, "Start every run from these parameters (JSON)")
       ->check(non_empty_path());
   sub->add_option("--save-initial-weights", command->save_initial_weights,

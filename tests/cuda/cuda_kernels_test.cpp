@@ -280,6 +280,36 @@ TEST(CudaKernels, CublasProductsMatchReference) {
   EXPECT_LE(rel_error(cuda_test::bias_backward(c, m, n), want_sums), kTol);
 }
 
+// The own tall-skinny products, with and without the input dropout read from a bit mask, on
+// shapes that take one k split or many, one row block or thousands, and column counts 1 to 16
+// with k not a multiple of 4 (the rows are stored padded, as the backend stores X).
+TEST(CudaKernels, TallSkinnyProductsWithMaskMatchReference) {
+  SKIP_WITHOUT_GPU();
+  const uint64_t seed = fresh_seed();
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
+  std::mt19937_64 rng(seed);
+  struct Shape {
+    int64_t m, k, n;
+  };
+  for (const Shape s : {Shape{1001, 602, 16}, Shape{333, 129, 7}, Shape{2708, 1433, 16}, Shape{5, 40, 1},
+                        Shape{70001, 33, 13}, Shape{130, 2708, 16}}) {
+    for (const double p : {0.0, 0.5}) {
+      SCOPED_TRACE("m=" + std::to_string(s.m) + " k=" + std::to_string(s.k) + " n=" + std::to_string(s.n) +
+                   " p=" + std::to_string(p));
+      const auto a = random_vector(rng, s.m * s.k), b = random_vector(rng, s.k * s.n), g = random_vector(rng, s.m * s.n);
+      const DropoutSpec d{p, rng(), 0, static_cast<uint32_t>(rng() % 100)};
+      std::vector<float> dropped = a;
+      if (p > 0) ref::dropout(a.data(), dropped.data(), s.m, s.k, d.p, d.seed, d.layer, d.epoch);
+      std::vector<float> want(static_cast<size_t>(s.m * s.n));
+      ref::gemm(dropped.data(), b.data(), want.data(), s.m, s.k, s.n);
+      EXPECT_LE(rel_error(cuda_test::tall_product(a, b, s.m, s.k, s.n, false, d), want), kTol);
+      std::vector<float> want_atb(static_cast<size_t>(s.k * s.n));
+      ref::gemm_at_b(dropped.data(), g.data(), want_atb.data(), s.m, s.k, s.n);
+      EXPECT_LE(rel_error(cuda_test::tall_product(a, g, s.m, s.k, s.n, true, d), want_atb), kTol);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gcn
 

@@ -34,6 +34,10 @@ class ScriptedBackend : public Backend {
   }
   std::vector<EpochMetrics> collect_metrics() override { return std::exchange(pending_, {}); }
   LossAndAccuracy evaluate(Split) override { return {bad_epoch_ < 0 ? bad_value_ : 1.0, 0.5}; }
+  std::vector<StepTime> profile_epoch(int epoch) override {
+    train_epoch(epoch);
+    return {};
+  }
   BackendInfo info() const override {
     BackendInfo info;
     info.name = "scripted";

@@ -108,6 +108,11 @@ void CpuGcn::aggregate_transposed(const float* in, float* out, int64_t width) co
   }
 }
 
+StepTime CpuGcn::aggregate_step(std::string where, int64_t width) const {
+  if (config_.adjacency == AdjacencyMode::Dense) return step(std::move(where), "gemm", n_, n_, width);
+  return step(std::move(where), "spmm", n_, 0, width, problem_->adjacency.nnz());
+}
+
 void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, bool training) {
   for (int l = 0; l < num_layers(); ++l) {
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
@@ -117,29 +122,46 @@ void CpuGcn::forward(const Parameters<float>& params, uint64_t seed, int epoch, 
     if (l == 0 && config_.features == FeatureMode::Sparse) {
       // The mask's scales are kept for the backward (forward_backward's), which reads them
       // instead of drawing the mask again.
-      if (drop.p > 0) sparse_dropout_scales(problem_->features, drop, feature_scales_.data());
+      const int64_t entries = problem_->features.nnz();
+      if (drop.p > 0) {
+        sparse_dropout_scales(problem_->features, drop, feature_scales_.data());
+        mark(step(layer_step(l + 1, "input dropout"), "dropout", entries, 0, 1));
+      }
       sparse_scaled_matmul(problem_->features, drop.p > 0 ? feature_scales_.data() : nullptr, w, out_w, z);
+      mark(step(layer_step(l + 1, "product"), "spmm", n_, in_w, out_w, entries));
     } else if (l == 0) {
       const float* x = dense_features_.data();
       if (drop.p > 0) {
         dropout(dense_features_.data(), features_ld_, dropped_features_.data(), n_, in_w, drop);
         x = dropped_features_.data();
+        mark(step(layer_step(l + 1, "input dropout"), "dropout", n_, 0, in_w));
       }
       gemm(x, features_ld_, w, z, n_, in_w, out_w);
+      mark(step(layer_step(l + 1, "product"), "gemm", n_, in_w, out_w));
     } else {
       // D_l already carries layer l's dropout (applied in the previous layer's epilogue).
       gemm(inputs_[l].data(), in_w, w, z, n_, in_w, out_w);
+      mark(step(layer_step(l + 1, "product"), "gemm", n_, in_w, out_w));
     }
     const float* bias = config_.bias ? params.biases[l].data() : nullptr;
-    if (bias && config_.bias_before_aggregation) add_bias(z, bias, n_, out_w);
+    if (bias && config_.bias_before_aggregation) {
+      add_bias(z, bias, n_, out_w);
+      mark(step(layer_step(l + 1, "bias"), "bias", n_, 0, out_w));
+    }
     const float* bias_after = config_.bias_before_aggregation ? nullptr : bias;
     if (l + 1 < num_layers()) {
       float* next = inputs_[l + 1].data();
       aggregate(z, next, out_w);
+      mark(aggregate_step(layer_step(l + 1, "aggregate"), out_w));
       bias_relu_dropout(next, bias_after, next, n_, out_w, layer_dropout(l + 1, seed, epoch, training));
+      mark(step(layer_step(l + 1, "activation"), "bias_relu_dropout", n_, 0, out_w));
     } else {
       aggregate(z, logits_.data(), out_w);
-      if (bias_after) add_bias(logits_.data(), bias_after, n_, out_w);
+      mark(aggregate_step(layer_step(l + 1, "aggregate"), out_w));
+      if (bias_after) {
+        add_bias(logits_.data(), bias_after, n_, out_w);
+        mark(step(layer_step(l + 1, "bias"), "bias", n_, 0, out_w));
+      }
     }
   }
 }
@@ -151,12 +173,20 @@ SplitMetrics CpuGcn::forward_backward(const Parameters<float>& params, uint64_t 
   float* d_z = grad_b_.data();    // dZ_l
   const SplitMetrics metrics =
       softmax_cross_entropy(logits_.data(), n_, widths_.back(), problem_->labels, problem_->split, d_out);
+  mark(step("loss", "softmax_cross_entropy", n_, 0, widths_.back(), 0, problem_->num_train));
   for (int l = num_layers() - 1; l >= 0; --l) {
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
     float* bias_grad = config_.bias ? grads.biases[l].data() : nullptr;
-    if (bias_grad && !config_.bias_before_aggregation) bias_backward(d_out, bias_grad, n_, out_w);
+    if (bias_grad && !config_.bias_before_aggregation) {
+      bias_backward(d_out, bias_grad, n_, out_w);
+      mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n_, 0, out_w));
+    }
     aggregate_transposed(d_out, d_z, out_w);
-    if (bias_grad && config_.bias_before_aggregation) bias_backward(d_z, bias_grad, n_, out_w);
+    mark(aggregate_step(layer_step(l + 1, "aggregate gradient"), out_w));
+    if (bias_grad && config_.bias_before_aggregation) {
+      bias_backward(d_z, bias_grad, n_, out_w);
+      mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n_, 0, out_w));
+    }
     float* w_grad = grads.weights[l].data.data();
     if (l == 0 && config_.features == FeatureMode::Sparse) {
       const float* scales = layer_dropout(0, seed, epoch, true).p > 0 ? feature_scales_.data() : nullptr;
@@ -164,24 +194,32 @@ SplitMetrics CpuGcn::forward_backward(const Parameters<float>& params, uint64_t 
         sparse_scaled_matmul_transposed(features_t_, scales, d_z, out_w, w_grad);
       else
         sparse_scaled_matmul_transposed(problem_->features, scales, d_z, out_w, w_grad, partials_);
+      mark(step(layer_step(l + 1, "weight gradient"), "spmm", in_w, n_, out_w, problem_->features.nnz()));
     } else if (l == 0) {
       const bool dropped = layer_dropout(0, seed, epoch, true).p > 0;
       gemm_at_b(dropped ? dropped_features_.data() : dense_features_.data(), features_ld_, d_z, w_grad, n_, in_w,
                 out_w);
+      mark(step(layer_step(l + 1, "weight gradient"), "gemm_at_b", n_, in_w, out_w));
     } else {
       gemm_at_b(inputs_[l].data(), in_w, d_z, w_grad, n_, in_w, out_w);
+      mark(step(layer_step(l + 1, "weight gradient"), "gemm_at_b", n_, in_w, out_w));
     }
     if (l == 0) break;
     // dD_l = dZ_l W_l^T, then back through dropout and ReLU (read off D_l: no mask redraw).
     gemm_a_bt(d_z, params.weights[l].data.data(), d_out, n_, out_w, in_w);
+    mark(step(layer_step(l + 1, "input gradient"), "gemm_a_bt", n_, in_w, out_w));
     relu_dropout_backward(inputs_[l].data(), d_out, n_ * in_w, layer_dropout(l, seed, epoch, true).p);
+    mark(step(layer_step(l, "activation gradient"), "relu_dropout_backward", n_, 0, in_w));
   }
   return metrics;
 }
 
 LossAndAccuracy CpuGcn::evaluate(const Parameters<float>& params, Split split) {
   forward(params, 0, 0, false);
-  return softmax_cross_entropy_split(logits_.data(), n_, widths_.back(), problem_->labels, problem_->split, split);
+  const LossAndAccuracy result =
+      softmax_cross_entropy_split(logits_.data(), n_, widths_.back(), problem_->labels, problem_->split, split);
+  mark(step("loss", "softmax_cross_entropy", n_, 0, widths_.back()));
+  return result;
 }
 
 }  // namespace gcn::cpu

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "backends/cpu/ops.hpp"
+#include "backends/step_profile.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
 
@@ -35,8 +37,19 @@ class CpuGcn {
   // Eval-mode forward (no dropout), metrics over `split`.
   LossAndAccuracy evaluate(const Parameters<float>& params, Split split);
 
+  // Set by the backend while it profiles an epoch: each step is marked on it, named with the
+  // prefix ("" for the training pass, "val " for the validation forward).
+  StepClock* clock = nullptr;
+  std::string step_prefix;
+
  private:
   void forward(const Parameters<float>& params, uint64_t seed, int epoch, bool training);
+  void mark(StepTime s) {
+    if (!clock) return;
+    s.step = step_prefix + s.step;
+    clock->mark(std::move(s));
+  }
+  StepTime aggregate_step(std::string where, int64_t width) const;
   // out = A_hat in, out = A_hat^T in (width columns).
   void aggregate(const float* in, float* out, int64_t width) const;
   void aggregate_transposed(const float* in, float* out, int64_t width) const;

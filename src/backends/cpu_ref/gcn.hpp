@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "backends/backend.hpp"
 #include "backends/cpu_ref/ops.hpp"
+#include "backends/step_profile.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
 
@@ -36,6 +38,11 @@ class ReferenceGcn {
   int num_layers() const { return static_cast<int>(widths_.size()) - 1; }
   const Matrix<T>& logits() const { return p_.back(); }
 
+  // Set by the backend while it profiles an epoch: each step is marked on it, named with the
+  // prefix ("" for the training pass, "val " for the validation forward).
+  StepClock* clock = nullptr;
+  std::string step_prefix;
+
   // Forward pass; dropout (masks keyed by seed, epoch) only when `training`. Returns the
   // loss and accuracy over the nodes of `split`.
   LossAndAccuracy forward(const Parameters<T>& params, uint64_t seed, int epoch, bool training, Split split) {
@@ -47,7 +54,9 @@ class ReferenceGcn {
       const auto ep = static_cast<uint32_t>(epoch);
       if (l == 0 && config_.features == FeatureMode::Sparse) {
         if (drop) dropout_csr(features_, dropped_features_, config_.dropout, seed, layer, ep);
+        if (drop) mark(step(layer_step(l + 1, "input dropout"), "dropout", features_.nnz(), 0, 1));
         spmm(drop ? dropped_features_ : features_, params.weights[0].data.data(), out_w, z_[0].data.data());
+        mark(step(layer_step(l + 1, "product"), "spmm", n, in_w, out_w, features_.nnz()));
       } else {
         const T* input = l == 0 ? dense_features_.data.data() : outputs_[l - 1].data.data();
         T* dropped = inputs_[l].data.data();
@@ -56,16 +65,30 @@ class ReferenceGcn {
         } else {
           std::copy(input, input + n * in_w, dropped);
         }
+        mark(drop ? step(layer_step(l + 1, "dropout"), "dropout", n, 0, in_w) : step(layer_step(l + 1, "input copy"), "copy", n * in_w, 0, 0));
         gemm(dropped, params.weights[l].data.data(), z_[l].data.data(), n, in_w, out_w);
+        mark(step(layer_step(l + 1, "product"), "gemm", n, in_w, out_w));
       }
       const bool has_bias = config_.bias;
-      if (has_bias && config_.bias_before_aggregation) add_bias(z_[l].data.data(), params.biases[l].data(), n, out_w);
+      if (has_bias && config_.bias_before_aggregation) {
+        add_bias(z_[l].data.data(), params.biases[l].data(), n, out_w);
+        mark(step(layer_step(l + 1, "bias"), "bias", n, 0, out_w));
+      }
       aggregate(z_[l].data.data(), p_[l].data.data(), out_w);
-      if (has_bias && !config_.bias_before_aggregation) add_bias(p_[l].data.data(), params.biases[l].data(), n, out_w);
-      if (l + 1 < num_layers()) relu_forward(p_[l].data.data(), outputs_[l].data.data(), n * out_w);
+      mark(aggregate_step(layer_step(l + 1, "aggregate"), out_w));
+      if (has_bias && !config_.bias_before_aggregation) {
+        add_bias(p_[l].data.data(), params.biases[l].data(), n, out_w);
+        mark(step(layer_step(l + 1, "bias"), "bias", n, 0, out_w));
+      }
+      if (l + 1 < num_layers()) {
+        relu_forward(p_[l].data.data(), outputs_[l].data.data(), n * out_w);
+        mark(step(layer_step(l + 1, "relu"), "relu", n, 0, out_w));
+      }
     }
-    return softmax_cross_entropy(p_.back().data.data(), n, widths_.back(), problem_->labels, problem_->split, split,
-                                 static_cast<T*>(nullptr));
+    const LossAndAccuracy result = softmax_cross_entropy(p_.back().data.data(), n, widths_.back(), problem_->labels,
+                                                         problem_->split, split, static_cast<T*>(nullptr));
+    mark(step("loss", "softmax_cross_entropy", n, 0, widths_.back()));
+    return result;
   }
 
   // Training forward and backward: returns the train loss/accuracy, and the val rows' of the same
@@ -78,27 +101,39 @@ class ReferenceGcn {
     Matrix<T> d_out(n, widths_.back());  // gradient w.r.t. P_l, then reused per layer
     softmax_cross_entropy(p_.back().data.data(), n, widths_.back(), problem_->labels, problem_->split, Split::Train,
                           d_out.data.data());
+    mark(step("loss gradient", "softmax_cross_entropy", n, 0, widths_.back(), 0, problem_->num_train));
     for (int l = num_layers() - 1; l >= 0; --l) {
       const int64_t in_w = widths_[l], out_w = widths_[l + 1];
       const bool has_bias = config_.bias;
-      if (has_bias && !config_.bias_before_aggregation) bias_backward(d_out.data.data(), grads.biases[l].data(), n, out_w);
+      if (has_bias && !config_.bias_before_aggregation) {
+        bias_backward(d_out.data.data(), grads.biases[l].data(), n, out_w);
+        mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n, 0, out_w));
+      }
       Matrix<T> d_z(n, out_w);
       aggregate_transposed(d_out.data.data(), d_z.data.data(), out_w);
-      if (has_bias && config_.bias_before_aggregation) bias_backward(d_z.data.data(), grads.biases[l].data(), n, out_w);
+      mark(aggregate_step(layer_step(l + 1, "aggregate gradient"), out_w));
+      if (has_bias && config_.bias_before_aggregation) {
+        bias_backward(d_z.data.data(), grads.biases[l].data(), n, out_w);
+        mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n, 0, out_w));
+      }
       if (l == 0 && config_.features == FeatureMode::Sparse) {
         const bool drop = config_.dropout > 0 && config_.input_dropout;
         spmm_transposed(drop ? dropped_features_ : features_, d_z.data.data(), out_w, grads.weights[0].data.data());
+        mark(step(layer_step(l + 1, "weight gradient"), "spmm", in_w, n, out_w, features_.nnz()));
       } else {
         gemm_at_b(inputs_[l].data.data(), d_z.data.data(), grads.weights[l].data.data(), n, in_w, out_w);
+        mark(step(layer_step(l + 1, "weight gradient"), "gemm_at_b", n, in_w, out_w));
       }
       if (l == 0) break;
       // Gradient w.r.t. H_l = relu(P_{l-1}): through W_l^T, dropout's mask, then the ReLU.
       Matrix<T> d_in(n, in_w);
       gemm_a_bt(d_z.data.data(), params.weights[l].data.data(), d_in.data.data(), n, out_w, in_w);
+      mark(step(layer_step(l + 1, "input gradient"), "gemm_a_bt", n, in_w, out_w));
       if (config_.dropout > 0)
         dropout(d_in.data.data(), d_in.data.data(), n, in_w, config_.dropout, seed, static_cast<uint32_t>(l),
                 static_cast<uint32_t>(epoch));
       relu_backward(outputs_[l - 1].data.data(), d_in.data.data(), n * in_w);
+      mark(step(layer_step(l, "activation gradient"), "relu_dropout_backward", n, 0, in_w));
       d_out = std::move(d_in);
     }
     return {train, metrics_of_last_forward(Split::Val)};
@@ -115,6 +150,18 @@ class ReferenceGcn {
 
 
  private:
+  void mark(StepTime s) {
+    if (!clock) return;
+    s.step = step_prefix + s.step;
+    clock->mark(std::move(s));
+  }
+  // The step of an aggregation (or its transpose) at `width` columns, sparse or dense.
+  StepTime aggregate_step(std::string where, int64_t width) const {
+    const int64_t n = problem_->num_nodes;
+    if (config_.adjacency == AdjacencyMode::Dense) return step(std::move(where), "gemm", n, n, width);
+    return step(std::move(where), "spmm", n, 0, width, adjacency_.nnz());
+  }
+
   // out = A_hat * in (width columns), sparse or dense as configured.
   void aggregate(const T* in, T* out, int64_t width) const {
     if (config_.adjacency == AdjacencyMode::Dense) {

@@ -68,6 +68,12 @@ class CudaBackend final : public Backend {
     // A fixed workspace: cuBLAS then allocates nothing while the epoch is being captured.
     cublas_workspace_.allocate(mem_, 32 << 20, "cuBLAS workspace");
     GCN_CUBLAS_CHECK(cublasSetWorkspace(cublas_, cublas_workspace_.get(), 32 << 20));
+    dense_workspace_.allocate(mem_, kDenseWorkspaceFloats, "product workspace");
+    dense_.cublas = cublas_;
+    dense_.stream = stream_;
+    dense_.workspace = dense_workspace_.get();
+    dense_.workspace_floats = kDenseWorkspaceFloats;
+    dense_.own_kernels = own_dense_kernels_enabled();
     state_.allocate(mem_, 1, "epoch state");
     metrics_.allocate(mem_, (kMetricsCapacity + 1) * 4, "metrics");
     GCN_CUDA_CHECK(cudaMemsetAsync(state_.get(), 0, sizeof(EpochState), stream_));
@@ -75,6 +81,7 @@ class CudaBackend final : public Backend {
 
   ~CudaBackend() override {
     if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
+    drop_profiled_graph();
     if (cublas_) cublasDestroy(cublas_);
     if (stream_) cudaStreamDestroy(stream_);
   }
@@ -85,6 +92,7 @@ class CudaBackend final : public Backend {
       GCN_CUDA_CHECK(cudaGraphExecDestroy(graph_exec_));
       graph_exec_ = nullptr;
     }
+    drop_profiled_graph();
     problem_ = &problem;
     config_ = problem.config;
     widths_ = problem.widths();
@@ -123,6 +131,7 @@ class CudaBackend final : public Backend {
 
     // Adjacency: full A_hat, its transpose (shared when A_hat is symmetric), the row block S.
     const Csr<float> a_s = row_block(problem.adjacency, s_rows);
+    s_row_ptr_ = a_s.row_ptr;
     if (config_.adjacency == AdjacencyMode::Sparse) {
       adj_.upload(mem_, problem.adjacency, "adjacency", stream_);
       const Csr<float> at = transpose(problem.adjacency);
@@ -132,7 +141,8 @@ class CudaBackend final : public Backend {
       const Csr<float> a_train(row_block(problem.adjacency, train_rows));
       adj_train_t_.upload(mem_, transpose(a_train), "adjacency rows transpose", stream_);
     } else {
-      const double n2 = static_cast<double>(n_) * static_cast<double>(n_ + static_cast<int64_t>(s_rows.size())) * 4.0;
+      adj_ld_ = padded_stride(n_);
+      const double n2 = static_cast<double>(adj_ld_) * static_cast<double>(n_ + static_cast<int64_t>(s_rows.size())) * 4.0;
       size_t free_bytes = 0, total_bytes = 0;
       GCN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
       if (n2 > 0.9 * static_cast<double>(free_bytes))
@@ -140,18 +150,18 @@ class CudaBackend final : public Backend {
              " GB of device memory, but only " + std::to_string(free_bytes / 1e9) + " GB are free; use --adj sparse");
       DeviceCsr tmp;
       tmp.upload(mem_, problem.adjacency, "adjacency (staging)", stream_);
-      dense_adj_.allocate(mem_, n_ * n_, "dense adjacency");
-      GCN_CUDA_CHECK(cudaMemsetAsync(dense_adj_.get(), 0, n_ * n_ * sizeof(float), stream_));
+      dense_adj_.allocate(mem_, n_ * adj_ld_, "dense adjacency");
+      GCN_CUDA_CHECK(cudaMemsetAsync(dense_adj_.get(), 0, n_ * adj_ld_ * sizeof(float), stream_));
       DeviceCsr tmp_s;
       tmp_s.upload(mem_, a_s, "adjacency rows (staging)", stream_);
-      dense_adj_s_.allocate(mem_, tmp_s.rows * n_, "dense adjacency rows");
-      GCN_CUDA_CHECK(cudaMemsetAsync(dense_adj_s_.get(), 0, tmp_s.rows * n_ * sizeof(float), stream_));
+      dense_adj_s_.allocate(mem_, tmp_s.rows * adj_ld_, "dense adjacency rows");
+      GCN_CUDA_CHECK(cudaMemsetAsync(dense_adj_s_.get(), 0, tmp_s.rows * adj_ld_ * sizeof(float), stream_));
       CsrView vs = tmp_s.view();
       vs.num_items = 0;
       CsrView va = tmp.view();
       va.num_items = 0;
-      csr_to_dense(va, dense_adj_.get(), stream_);
-      csr_to_dense(vs, dense_adj_s_.get(), stream_);
+      csr_to_dense(va, dense_adj_.get(), adj_ld_, stream_);
+      csr_to_dense(vs, dense_adj_s_.get(), adj_ld_, stream_);
       GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
 
@@ -161,20 +171,30 @@ class CudaBackend final : public Backend {
       features_.upload(mem_, problem.features, "features", stream_);
       features_t_.upload(mem_, transpose(problem.features), "features transpose", stream_);
     } else {
-      const double bytes = static_cast<double>(n_) * static_cast<double>(F) * 4.0;
+      // Rows padded to a multiple of 4 floats when the own first-layer products run; their input
+      // dropout then comes from a bit mask, and no dropped copy of X is stored.
+      const bool tall_first = dense_.own_kernels && own_first_layer_product(F, widths_[1]);
+      x_ld_ = tall_first ? padded_stride(F) : F;
+      fused_input_dropout_ = tall_first && config_.input_dropout && config_.dropout > 0;
+      const bool dropped_copy = config_.input_dropout && config_.dropout > 0 && !fused_input_dropout_;
+      const double bytes = static_cast<double>(n_) * static_cast<double>(x_ld_) * 4.0;
       size_t free_bytes = 0, total_bytes = 0;
       GCN_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-      if (bytes * (config_.input_dropout ? 2 : 1) > 0.9 * static_cast<double>(free_bytes))
+      if (bytes * (dropped_copy ? 2 : 1) > 0.9 * static_cast<double>(free_bytes))
         fail("cuda: the dense feature matrix needs " + std::to_string(bytes / 1e9) + " GB, only " +
              std::to_string(free_bytes / 1e9) + " GB free; use --features sparse");
       DeviceCsr tmp;
       tmp.upload(mem_, problem.features, "features (staging)", stream_);
-      dense_x_.allocate(mem_, n_ * F, "dense features");
-      GCN_CUDA_CHECK(cudaMemsetAsync(dense_x_.get(), 0, n_ * F * sizeof(float), stream_));
+      dense_x_.allocate(mem_, n_ * x_ld_, "dense features");
+      GCN_CUDA_CHECK(cudaMemsetAsync(dense_x_.get(), 0, n_ * x_ld_ * sizeof(float), stream_));
       CsrView v = tmp.view();
       v.num_items = 0;
-      csr_to_dense(v, dense_x_.get(), stream_);
-      if (config_.input_dropout && config_.dropout > 0) dropped_x_.allocate(mem_, n_ * F, "dropped features");
+      csr_to_dense(v, dense_x_.get(), x_ld_, stream_);
+      if (dropped_copy) dropped_x_.allocate(mem_, n_ * F, "dropped features");
+      if (fused_input_dropout_) {
+        x_keep_.allocate(mem_, keep_bits_words(n_ * F), "input dropout mask");
+        GCN_CUDA_CHECK(cudaMemsetAsync(x_keep_.get(), 0, x_keep_.size() * sizeof(uint32_t), stream_));
+      }
       GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
 
@@ -265,18 +285,45 @@ class CudaBackend final : public Backend {
 
   void train_epoch(int epoch) override {
     require_loaded();
-    if (static_cast<uint32_t>(epoch) != next_epoch_) {  // the graph counts epochs itself; resync if told otherwise
-      const uint32_t e = static_cast<uint32_t>(epoch);
-      GCN_CUDA_CHECK(cudaMemcpyAsync(reinterpret_cast<char*>(state_.get()) + offsetof(EpochState, epoch), &e, sizeof e,
-                                     cudaMemcpyHostToDevice, stream_));
-      GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
-    }
-    if (pending_ == kMetricsCapacity) drain_metrics();
-    if (!graph_exec_) capture_epoch();
+    before_epoch(epoch);
+    if (!graph_exec_) graph_exec_ = capture_epoch();
     GCN_CUDA_CHECK(cudaGraphLaunch(graph_exec_, stream_));
     ++pending_;
     next_epoch_ = static_cast<uint32_t>(epoch) + 1;
     if (options_.sync_every_epoch) GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+
+  // The epoch as a graph of its own with an event recorded after every step: the steps run as
+  // in train_epoch's graph, and the events time them on the device.
+  std::vector<StepTime> profile_epoch(int epoch) override {
+    require_loaded();
+    before_epoch(epoch);
+    if (!profiled_exec_) {
+      drop_profiled_graph();
+      GCN_CUDA_CHECK(cudaEventCreate(&profile_start_));
+      marking_ = true;
+      try {
+        profiled_exec_ = capture_epoch();
+      } catch (...) {
+        marking_ = false;
+        throw;
+      }
+      marking_ = false;
+    }
+    GCN_CUDA_CHECK(cudaGraphLaunch(profiled_exec_, stream_));
+    ++pending_;
+    next_epoch_ = static_cast<uint32_t>(epoch) + 1;
+    GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    std::vector<StepTime> steps;
+    cudaEvent_t previous = profile_start_;
+    for (const auto& [s, event] : marks_) {
+      float ms = 0;
+      GCN_CUDA_CHECK(cudaEventElapsedTime(&ms, previous, event));
+      steps.push_back(s);
+      steps.back().ms = ms;
+      previous = event;
+    }
+    return steps;
   }
 
   std::vector<EpochMetrics> collect_metrics() override {
@@ -338,8 +385,54 @@ class CudaBackend final : public Backend {
     return d;
   }
 
+  InputMask input_mask() const { return InputMask{x_keep_.get(), problem_->num_features, dropout_spec(0).scale}; }
+
   void require_loaded() const {
     if (!problem_) fail("cuda: load() must come first");
+  }
+
+  // The graph counts epochs itself: resync it when told another epoch; drain full metrics.
+  void before_epoch(int epoch) {
+    if (static_cast<uint32_t>(epoch) != next_epoch_) {
+      const uint32_t e = static_cast<uint32_t>(epoch);
+      GCN_CUDA_CHECK(cudaMemcpyAsync(reinterpret_cast<char*>(state_.get()) + offsetof(EpochState, epoch), &e, sizeof e,
+                                     cudaMemcpyHostToDevice, stream_));
+      GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+    if (pending_ == kMetricsCapacity) drain_metrics();
+  }
+
+  // After a step is issued: while the profiled graph is captured, an event recorded into it.
+  void mark(StepTime s) {
+    if (!marking_) return;
+    s.step = step_prefix_ + s.step;
+    cudaEvent_t event = nullptr;
+    GCN_CUDA_CHECK(cudaEventCreate(&event));
+    marks_.push_back({std::move(s), event});
+    GCN_CUDA_CHECK(cudaEventRecordWithFlags(event, stream_, cudaEventRecordExternal));
+  }
+
+  void drop_profiled_graph() {
+    if (profiled_exec_) cudaGraphExecDestroy(profiled_exec_);
+    profiled_exec_ = nullptr;
+    for (auto& m : marks_) cudaEventDestroy(m.second);
+    marks_.clear();
+    if (profile_start_) cudaEventDestroy(profile_start_);
+    profile_start_ = nullptr;
+  }
+
+  // The step of an aggregation over `which` rows at `width` columns (the transposed ones too).
+  StepTime aggregate_step(std::string where, LastRows which, int64_t width) const {
+    const int64_t rows = which == LastRows::Full ? n_
+                         : which == LastRows::Train ? num_train_
+                         : which == LastRows::Val ? num_val_
+                                                  : num_train_ + num_val_;
+    if (config_.adjacency == AdjacencyMode::Dense) return step(std::move(where), "gemm", rows, n_, width);
+    int64_t entries = adj_.col.size();
+    if (which == LastRows::Train) entries = s_row_ptr_[num_train_];
+    if (which == LastRows::Val) entries = s_row_ptr_[num_train_ + num_val_] - s_row_ptr_[num_train_];
+    if (which == LastRows::TrainVal) entries = s_row_ptr_[num_train_ + num_val_];
+    return step(std::move(where), "spmm", rows, 0, width, entries);
   }
 
   // out (rows of `which` x width) = A_hat[rows] * in, then the epilogue.
@@ -350,8 +443,8 @@ class CudaBackend final : public Backend {
     if (which == LastRows::Val) first = num_train_, count = num_val_;
     const bool full = which == LastRows::Full;
     if (config_.adjacency == AdjacencyMode::Dense) {
-      const float* a = full ? dense_adj_.get() : dense_adj_s_.get() + first * n_;
-      gemm(cublas_, a, in, out, count, n_, width);
+      const float* a = full ? dense_adj_.get() : dense_adj_s_.get() + first * adj_ld_;
+      gemm(dense_, a, adj_ld_, in, out, count, n_, width);
       if (ep.bias || ep.relu || ep.dropout.state) bias_relu_dropout(out, out, count, width, ep, stream_);
       return;
     }
@@ -386,16 +479,29 @@ class CudaBackend final : public Backend {
         ValueDropout vd;
         if (drop_in) vd = ValueDropout{dropout_spec(0), problem_->num_features, false};
         spmm(features_.view(), weight(0), out_w, z, vd, z_ep, stream_);
+        mark(step(layer_step(l + 1, "product"), "spmm", n_, in_w, out_w, features_.col.size()));
       } else {
         const float* input = l > 0 ? d_[l].get() : dense_x_.get();
-        if (l == 0 && drop_in) {
+        int64_t ld = l > 0 ? in_w : x_ld_;
+        InputMask mask;
+        if (l == 0 && drop_in && fused_input_dropout_) {
+          dropout_keep_bits(dropout_spec(0), n_ * in_w, x_keep_.get(), stream_);
+          mark(step(layer_step(l + 1, "input dropout mask"), "dropout_mask", n_, 0, in_w));
+          mask = input_mask();
+        } else if (l == 0 && drop_in) {
           Epilogue drop;
           drop.dropout = dropout_spec(0);
           bias_relu_dropout(dense_x_.get(), dropped_x_.get(), n_, in_w, drop, stream_);
+          mark(step(layer_step(l + 1, "input dropout"), "dropout", n_, 0, in_w));
           input = dropped_x_.get();
+          ld = in_w;
         }
-        gemm(cublas_, input, weight(l), z, n_, in_w, out_w);
-        if (z_ep.bias) bias_relu_dropout(z, z, n_, out_w, z_ep, stream_);
+        gemm(dense_, input, ld, weight(l), z, n_, in_w, out_w, mask);
+        mark(step(layer_step(l + 1, "product"), "gemm", n_, in_w, out_w));
+        if (z_ep.bias) {
+          bias_relu_dropout(z, z, n_, out_w, z_ep, stream_);
+          mark(step(layer_step(l + 1, "bias"), "bias", n_, 0, out_w));
+        }
       }
       Epilogue p_ep;
       if (config_.bias && !config_.bias_before_aggregation) p_ep.bias = bias(l);
@@ -403,10 +509,12 @@ class CudaBackend final : public Backend {
         p_ep.relu = true;
         if (training && config_.dropout > 0) p_ep.dropout = dropout_spec(l + 1);
         aggregate(LastRows::Full, z, out_w, d_[l + 1].get(), p_ep);
+        mark(aggregate_step(layer_step(l + 1, "aggregate and activation"), LastRows::Full, out_w));
       } else {
         float* out = last_rows == LastRows::Full ? logits_full_.get()
                                                  : logits_s_.get() + (last_rows == LastRows::Val ? num_train_ * out_w : 0);
         aggregate(last_rows, z, out_w, out, p_ep);
+        mark(aggregate_step(layer_step(l + 1, "aggregate"), last_rows, out_w));
       }
     }
   }
@@ -425,11 +533,14 @@ class CudaBackend final : public Backend {
     float* p = full ? gbuf_.get() : agg_s_.get() + first * in_w;
     float* out = full ? logits_full_.get() : logits_s_.get() + first * out_w;
     aggregate(last_rows, d_[l].get(), in_w, p, Epilogue{});
-    gemm(cublas_, p, weight(l), out, count, in_w, out_w);
+    mark(aggregate_step(layer_step(l + 1, "aggregate"), last_rows, in_w));
+    gemm(dense_, p, in_w, weight(l), out, count, in_w, out_w);
+    mark(step(layer_step(l + 1, "product"), "gemm", count, in_w, out_w));
     if (config_.bias) {
       Epilogue ep;
       ep.bias = bias(l);
       bias_relu_dropout(out, out, count, out_w, ep, stream_);
+      mark(step(layer_step(l + 1, "bias"), "bias", count, 0, out_w));
     }
   }
 
@@ -438,15 +549,21 @@ class CudaBackend final : public Backend {
   void backward_last_aggregate_first() {
     const int l = num_layers() - 1;
     const int64_t in_w = widths_[l], out_w = widths_[l + 1];
-    if (config_.bias) bias_backward(cublas_, dlogits_.get(), bias_grad(l), num_train_, out_w, ones_.get());
-    gemm_at_b(cublas_, agg_s_.get(), dlogits_.get(), weight_grad(l), num_train_, in_w, out_w);
-    gemm_a_bt(cublas_, dlogits_.get(), weight(l), dagg_.get(), num_train_, out_w, in_w);
+    if (config_.bias) {
+      bias_backward(dense_, dlogits_.get(), bias_grad(l), num_train_, out_w, ones_.get());
+      mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", num_train_, 0, out_w));
+    }
+    gemm_at_b(dense_, agg_s_.get(), in_w, dlogits_.get(), weight_grad(l), num_train_, in_w, out_w);
+    mark(step(layer_step(l + 1, "weight gradient"), "gemm_at_b", num_train_, in_w, out_w));
+    gemm_a_bt(dense_, dlogits_.get(), weight(l), dagg_.get(), num_train_, out_w, in_w);
+    mark(step(layer_step(l + 1, "aggregate input gradient"), "gemm_a_bt", num_train_, in_w, out_w));
     if (config_.adjacency == AdjacencyMode::Dense) {
-      gemm_at_b(cublas_, dense_adj_s_.get(), dagg_.get(), gbuf_.get(), num_train_, n_, in_w);
+      gemm_at_b(dense_, dense_adj_s_.get(), adj_ld_, dagg_.get(), gbuf_.get(), num_train_, n_, in_w);
     } else {
       if (adj_train_t_.num_items > 0) GCN_CUDA_CHECK(cudaMemsetAsync(gbuf_.get(), 0, n_ * in_w * sizeof(float), stream_));
       spmm(adj_train_t_.view(), dagg_.get(), in_w, gbuf_.get(), ValueDropout{}, Epilogue{}, stream_);
     }
+    mark(aggregate_step(layer_step(l + 1, "aggregate gradient"), LastRows::Train, in_w));
   }
 
   // Backward from dlogits_ (train rows of S); gradients into grads_ (no weight decay).
@@ -460,31 +577,41 @@ class CudaBackend final : public Backend {
       if (last && aggregate_first_) {
         backward_last_aggregate_first();
         relu_dropout_backward(d_[l].get(), gbuf_.get(), n_ * in_w, scale, stream_);
+        mark(step(layer_step(l, "activation gradient"), "relu_dropout_backward", n_, 0, in_w));
         continue;
       }
       float* dz = dzbuf_.get();
       if (last) {
-        if (config_.bias && !config_.bias_before_aggregation)
-          bias_backward(cublas_, dlogits_.get(), bias_grad(l), num_train_, out_w, ones_.get());
+        if (config_.bias && !config_.bias_before_aggregation) {
+          bias_backward(dense_, dlogits_.get(), bias_grad(l), num_train_, out_w, ones_.get());
+          mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", num_train_, 0, out_w));
+        }
         if (config_.adjacency == AdjacencyMode::Dense) {
-          gemm_at_b(cublas_, dense_adj_s_.get(), dlogits_.get(), dz, num_train_, n_, out_w);
+          gemm_at_b(dense_, dense_adj_s_.get(), adj_ld_, dlogits_.get(), dz, num_train_, n_, out_w);
         } else {
           if (adj_train_t_.num_items > 0) GCN_CUDA_CHECK(cudaMemsetAsync(dz, 0, n_ * out_w * sizeof(float), stream_));
           spmm(adj_train_t_.view(), dlogits_.get(), out_w, dz, ValueDropout{}, Epilogue{}, stream_);
         }
+        mark(aggregate_step(layer_step(l + 1, "aggregate gradient"), LastRows::Train, out_w));
       } else {
         const float* g = gbuf_.get();
-        if (config_.bias && !config_.bias_before_aggregation)
-          bias_backward(cublas_, g, bias_grad(l), n_, out_w, ones_.get());
+        if (config_.bias && !config_.bias_before_aggregation) {
+          bias_backward(dense_, g, bias_grad(l), n_, out_w, ones_.get());
+          mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n_, 0, out_w));
+        }
         if (config_.adjacency == AdjacencyMode::Dense) {
-          gemm_at_b(cublas_, dense_adj_.get(), g, dz, n_, n_, out_w);
+          gemm_at_b(dense_, dense_adj_.get(), adj_ld_, g, dz, n_, n_, out_w);
         } else {
           const DeviceCsr& at = adj_symmetric_ ? adj_ : adj_t_;
           if (at.num_items > 0) GCN_CUDA_CHECK(cudaMemsetAsync(dz, 0, n_ * out_w * sizeof(float), stream_));
           spmm(at.view(), g, out_w, dz, ValueDropout{}, Epilogue{}, stream_);
         }
+        mark(aggregate_step(layer_step(l + 1, "aggregate gradient"), LastRows::Full, out_w));
       }
-      if (config_.bias && config_.bias_before_aggregation) bias_backward(cublas_, dz, bias_grad(l), n_, out_w, ones_.get());
+      if (config_.bias && config_.bias_before_aggregation) {
+        bias_backward(dense_, dz, bias_grad(l), n_, out_w, ones_.get());
+        mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n_, 0, out_w));
+      }
       const bool drop_in = dropout_on && (l > 0 || config_.input_dropout);
       if (l == 0 && config_.features == FeatureMode::Sparse) {
         ValueDropout vd;
@@ -492,13 +619,21 @@ class CudaBackend final : public Backend {
         if (features_t_.num_items > 0)
           GCN_CUDA_CHECK(cudaMemsetAsync(weight_grad(0), 0, in_w * out_w * sizeof(float), stream_));
         spmm(features_t_.view(), dz, out_w, weight_grad(0), vd, Epilogue{}, stream_);
+        mark(step(layer_step(l + 1, "weight gradient"), "spmm", in_w, n_, out_w, features_t_.col.size()));
       } else {
-        const float* input = l > 0 ? d_[l].get() : (drop_in ? dropped_x_.get() : dense_x_.get());
-        gemm_at_b(cublas_, input, dz, weight_grad(l), n_, in_w, out_w);
+        // The fused input dropout reads the mask its forward drew this epoch.
+        const bool fused = l == 0 && drop_in && fused_input_dropout_;
+        const bool dropped_copy = l == 0 && drop_in && !fused;
+        const float* input = l > 0 ? d_[l].get() : dropped_copy ? dropped_x_.get() : dense_x_.get();
+        const int64_t ld = l > 0 || dropped_copy ? in_w : x_ld_;
+        gemm_at_b(dense_, input, ld, dz, weight_grad(l), n_, in_w, out_w, fused ? input_mask() : InputMask{});
+        mark(step(layer_step(l + 1, "weight gradient"), "gemm_at_b", n_, in_w, out_w));
       }
       if (l == 0) break;
-      gemm_a_bt(cublas_, dz, weight(l), gbuf_.get(), n_, out_w, in_w);
+      gemm_a_bt(dense_, dz, weight(l), gbuf_.get(), n_, out_w, in_w);
+      mark(step(layer_step(l + 1, "input gradient"), "gemm_a_bt", n_, in_w, out_w));
       relu_dropout_backward(d_[l].get(), gbuf_.get(), n_ * in_w, scale, stream_);
+      mark(step(layer_step(l, "activation gradient"), "relu_dropout_backward", n_, 0, in_w));
     }
   }
 
@@ -523,10 +658,13 @@ class CudaBackend final : public Backend {
     a.eps = config_.adam_eps;
     a.state = state_.get();
     adam_update(a, stream_);
+    mark(step("adam", "adam_update", param_offsets_[2 * L], 0, 0));
   }
 
   // The epoch as issued into the capturing stream.
   void issue_epoch() {
+    step_prefix_.clear();
+    if (marking_) GCN_CUDA_CHECK(cudaEventRecordWithFlags(profile_start_, stream_, cudaEventRecordExternal));
     const bool val_from_train = config_.val_from_train_forward && num_val_ > 0;
     forward(true, val_from_train ? LastRows::TrainVal : LastRows::Train);
     LossArgs la;
@@ -542,9 +680,11 @@ class CudaBackend final : public Backend {
     la.slot_state = state_.get();
     la.scratch = state_.get();
     softmax_cross_entropy(la, stream_);
+    mark(step("loss and its gradient", "softmax_cross_entropy", la.end1, 0, la.classes, 0, num_train_));
     backward();
     adam_step();
     if (!config_.val_from_train_forward && num_val_ > 0) {
+      step_prefix_ = "val ";
       forward(false, LastRows::Val);
       LossArgs lv = la;
       lv.end0 = 0;
@@ -556,11 +696,15 @@ class CudaBackend final : public Backend {
       lv.logits = logits_s_.get() + num_train_ * widths_.back();
       lv.labels = s_labels_.get() + num_train_;
       softmax_cross_entropy(lv, stream_);
+      mark(step("loss", "softmax_cross_entropy", num_val_, 0, lv.classes));
+      step_prefix_.clear();
     }
     end_epoch(state_.get(), stream_);
+    mark(step("epoch counter", "epoch_counter", 0, 0, 0));
   }
 
-  void capture_epoch() {
+  cudaGraphExec_t capture_epoch() {
+    cudaGraphExec_t exec = nullptr;
     cudaGraph_t graph = nullptr;
     GCN_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
     try {
@@ -571,9 +715,10 @@ class CudaBackend final : public Backend {
       throw;
     }
     GCN_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph));
-    const cudaError_t status = cudaGraphInstantiate(&graph_exec_, graph, 0);
+    const cudaError_t status = cudaGraphInstantiate(&exec, graph, 0);
     cudaGraphDestroy(graph);
     GCN_CUDA_CHECK(status);
+    return exec;
   }
 
   void drain_metrics() {
@@ -600,8 +745,16 @@ class CudaBackend final : public Backend {
   cudaStream_t stream_ = nullptr;
   cublasHandle_t cublas_ = nullptr;
   cudaGraphExec_t graph_exec_ = nullptr;
+  // profile_epoch's graph, the events it records after each step and the one before the first.
+  cudaGraphExec_t profiled_exec_ = nullptr;
+  std::vector<std::pair<StepTime, cudaEvent_t>> marks_;
+  cudaEvent_t profile_start_ = nullptr;
+  bool marking_ = false;
+  std::string step_prefix_;
   MemoryCounter mem_;
   DeviceArray<char> cublas_workspace_;
+  DeviceArray<float> dense_workspace_;
+  DenseContext dense_;
   DeviceArray<EpochState> state_;
   DeviceArray<double> metrics_;
 
@@ -613,7 +766,11 @@ class CudaBackend final : public Backend {
   int64_t split_count_[3] = {};
   DeviceCsr adj_, adj_t_, adj_s_, adj_train_t_, features_, features_t_;
   bool adj_symmetric_ = false;
+  std::vector<int64_t> s_row_ptr_;  // the row offsets of the S block, on the host
   DeviceArray<float> dense_adj_, dense_adj_s_, dense_x_, dropped_x_;
+  int64_t adj_ld_ = 0, x_ld_ = 0;  // row strides of the dense adjacency and features
+  bool fused_input_dropout_ = false;
+  DeviceArray<uint32_t> x_keep_;  // the input dropout mask of the epoch, as bits
   std::vector<int64_t> param_offsets_;
   DeviceArray<float> params_, grads_, adam_m_, adam_v_;
   DeviceArray<float> z_, logits_s_, logits_full_, dlogits_, gbuf_, dzbuf_, ones_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "backends/cuda/backend.hpp"
+#include "backends/cuda/dense_layout.hpp"
 
 namespace gcn {
 namespace {
@@ -48,8 +49,8 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
   f.host_epoch.push_back({"CUDA kernel images and cuBLAS state, loaded at the first epoch", uint64_t{128} << 20, ""});
 
   MemoryItems device;
-  device.push_back({"cuBLAS workspace, metrics, labels and split rows",
-                    (uint64_t{32} << 20) + 4097 * 4 * 8 + static_cast<uint64_t>(rows_s + s.train + s.val + s.test) * 8,
+  device.push_back({"cuBLAS and product workspaces, metrics, labels and split rows",
+                    (uint64_t{32} << 20) + static_cast<uint64_t>(cuda::kDenseWorkspaceFloats) * floats + 4097 * 4 * 8 + static_cast<uint64_t>(rows_s + s.train + s.val + s.test) * 8,
                     ""});
   MemoryItems staging;  // what one block of load() holds only while it runs
   if (config.adjacency == AdjacencyMode::Sparse) {
@@ -58,8 +59,9 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
                           device_csr_bytes(s.nodes, train_entries),
                       kGraphDriver});
   } else {
-    device.push_back({"dense adjacency and its rows S (n x n + S x n)",
-                      (n + static_cast<uint64_t>(rows_s)) * n * floats, kDenseAdjacencyDriver});
+    device.push_back({"dense adjacency and its rows S (n x n + S x n, rows padded to 4 floats)",
+                      (n + static_cast<uint64_t>(rows_s)) * static_cast<uint64_t>(cuda::padded_stride(s.nodes)) * floats,
+                      kDenseAdjacencyDriver});
     staging.push_back({"A_hat staged for densifying (CSR)",
                        device_csr_bytes(s.nodes, a_entries) + device_csr_bytes(rows_s, s_entries), kGraphDriver});
   }
@@ -71,9 +73,20 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
                       device_csr_bytes(s.nodes, s.feature_entries) + device_csr_bytes(s.features, s.feature_entries),
                       kGraphDriver});
   } else {
-    device.push_back(
-        {input_dropout ? "dense features and their dropped copy (2 x n x features)" : "dense features (n x features)",
-         (input_dropout ? 2 : 1) * n * static_cast<uint64_t>(s.features) * floats, kDenseFeaturesDriver});
+    // As load(): padded rows and a bit mask where the own first-layer products run, else a
+    // dropped copy of X under input dropout.
+    const bool own = cuda::own_first_layer_product(s.features, widths[1]);
+    const auto ld = static_cast<uint64_t>(own ? cuda::padded_stride(s.features) : s.features);
+    const uint64_t x = n * static_cast<uint64_t>(s.features);
+    if (own) {
+      device.push_back({input_dropout ? "dense features (rows padded to 4 floats) and their dropout mask (bits)"
+                                      : "dense features (n x features, rows padded to 4 floats)",
+                        n * ld * floats + (input_dropout ? ((x + 31) / 32 + 1) * 4 : 0), kDenseFeaturesDriver});
+    } else {
+      device.push_back(
+          {input_dropout ? "dense features and their dropped copy (2 x n x features)" : "dense features (n x features)",
+           (input_dropout ? 2 : 1) * x * floats, kDenseFeaturesDriver});
+    }
     staging.push_back(
         {"features staged for densifying (CSR)", device_csr_bytes(s.nodes, s.feature_entries), kGraphDriver});
   }

@@ -4,6 +4,7 @@
 // unwritten shows.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -34,6 +35,8 @@ class CudaPreparedOp final : public PreparedOp {
     GCN_CUDA_CHECK(cudaEventCreate(&stop_));
     state_.allocate(mem_, 1, "epoch state");
     GCN_CUDA_CHECK(cudaMemsetAsync(state_.get(), 0, sizeof(EpochState), stream_));
+    workspace_.allocate(mem_, kDenseWorkspaceFloats, "product workspace");
+    dense_ = DenseContext{cublas_, stream_, workspace_.get(), kDenseWorkspaceFloats, own_dense_kernels_enabled()};
   }
   ~CudaPreparedOp() override {
     cudaStreamSynchronize(stream_);
@@ -73,6 +76,15 @@ class CudaPreparedOp final : public PreparedOp {
     d.upload(mem_, v, what, stream_);
     return d;
   }
+  // A (rows x cols) stored as the backend stores its dense features and adjacency: rows padded
+  // to padded_stride(cols) floats, with zeros.
+  DeviceArray<float> up_padded(const std::vector<float>& v, int64_t rows, int64_t cols, const char* what) {
+    const int64_t ld = padded_stride(cols);
+    std::vector<float> padded(static_cast<size_t>(rows * ld), 0.f);
+    for (int64_t r = 0; r < rows; ++r)
+      std::copy_n(v.begin() + r * cols, cols, padded.begin() + r * ld);
+    return up(padded, what);
+  }
   DeviceArray<float> poisoned(int64_t count, const char* what) {
     DeviceArray<float> d(mem_, count, what);
     fill(d.get(), count, std::numeric_limits<float>::quiet_NaN(), stream_);
@@ -92,6 +104,8 @@ class CudaPreparedOp final : public PreparedOp {
   MemoryCounter mem_;
   cudaStream_t stream_ = nullptr;
   cublasHandle_t cublas_ = nullptr;
+  DeviceArray<float> workspace_;
+  DenseContext dense_;
   cudaEvent_t start_ = nullptr, stop_ = nullptr;
   std::string device_name_;
   int sms_ = 1;
@@ -124,16 +138,20 @@ void CudaPreparedOp::prepare(const OpInputs& in) {
     };
     output_count_ = m * n;
   } else if (op == "gemm") {
+    if (static_cast<int64_t>(in.a.size()) != m * k) fail("op gemm: a must hold m x k values");
+    a_ = up_padded(in.a, m, k, "op input a");
     c_ = poisoned(m * n, "op output");
-    launch_ = [this, m, k, n] { gemm(cublas_, a_.get(), b_.get(), c_.get(), m, k, n); };
+    launch_ = [this, m, k, n] { gemm(dense_, a_.get(), padded_stride(k), b_.get(), c_.get(), m, k, n); };
     output_count_ = m * n;
   } else if (op == "gemm_at_b") {
+    if (static_cast<int64_t>(in.a.size()) != m * k) fail("op gemm_at_b: a must hold m x k values");
+    a_ = up_padded(in.a, m, k, "op input a");
     c_ = poisoned(k * n, "op output");
-    launch_ = [this, m, k, n] { gemm_at_b(cublas_, a_.get(), b_.get(), c_.get(), m, k, n); };
+    launch_ = [this, m, k, n] { gemm_at_b(dense_, a_.get(), padded_stride(k), b_.get(), c_.get(), m, k, n); };
     output_count_ = k * n;
   } else if (op == "gemm_a_bt") {
     c_ = poisoned(m * k, "op output");
-    launch_ = [this, m, k, n] { gemm_a_bt(cublas_, a_.get(), b_.get(), c_.get(), m, n, k); };
+    launch_ = [this, m, k, n] { gemm_a_bt(dense_, a_.get(), b_.get(), c_.get(), m, n, k); };
     output_count_ = m * k;
   } else if (op == "bias_relu_dropout") {
     c_ = poisoned(m * n, "op output");
@@ -152,7 +170,7 @@ void CudaPreparedOp::prepare(const OpInputs& in) {
   } else if (op == "bias_backward") {
     c_ = poisoned(n, "op output");
     ones_ = up(std::vector<float>(static_cast<size_t>(m), 1.f), "ones");
-    launch_ = [this, m, n] { bias_backward(cublas_, a_.get(), c_.get(), m, n, ones_.get()); };
+    launch_ = [this, m, n] { bias_backward(dense_, a_.get(), c_.get(), m, n, ones_.get()); };
     output_count_ = n;
   } else if (op == "softmax_cross_entropy") {
     // As the backend's loss reads it: the train rows (gradient), then the val rows (loss only).

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "backends/cuda/dense_layout.hpp"
+
 namespace gcn::cuda {
 
 // Device-resident per-run state. Kernels read it; end_epoch advances it inside the graph.
@@ -121,21 +123,57 @@ void adam_update(const AdamArgs& args, cudaStream_t stream);
 // epoch++, slot++, step++ (one thread).
 void end_epoch(EpochState* state, cudaStream_t stream);
 
-// dense (rows x cols, zero-filled first) = a.
-void csr_to_dense(const CsrView& a, float* dense, cudaStream_t stream);
+// dense (rows x ld, zero-filled first) = a; ld >= a.cols.
+void csr_to_dense(const CsrView& a, float* dense, int64_t ld, cudaStream_t stream);
 
 void fill(float* x, int64_t count, float value, cudaStream_t stream);
 
-// Row-major products through cuBLAS (fp32, no TF32), leading dimensions = widths.
+// What the dense products run on: cuBLAS and a stream, and the workspace that holds the partial
+// sums when an own kernel splits its reduction dimension. own_kernels = false sends every
+// product to cuBLAS (dense_layout.hpp: GCNBENCH_CUDA_GEMM=cublas).
+struct DenseContext {
+  cublasHandle_t cublas = nullptr;
+  cudaStream_t stream = nullptr;
+  float* workspace = nullptr;
+  int64_t workspace_floats = 0;
+  bool own_kernels = true;
+};
+
+// Input dropout of A applied from a bit mask as A is read: element (r, c) is kept, and scaled by
+// `scale`, when bit r * cols + c of `bits` is set (the mask of dropout_keep_bits over the m x cols
+// matrix). Off when bits is null.
+struct InputMask {
+  const uint32_t* bits = nullptr;
+  int64_t cols = 0;
+  float scale = 1;
+};
+
+// Row-major products, leading dimensions = widths unless given (lda). Where
+// tall_product_applies (n <= 16 columns, k >= 32, lda a multiple of 4, A 16-byte aligned) and the
+// context allows, the own tall-skinny kernels (ops/tall_skinny.cu) run them; elsewhere cuBLAS in
+// fp32 (no TF32). A mask needs the own kernels.
 // c (m x n) = a (m x k) b (k x n)
-void gemm(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n);
-// c (k x n) = a^T b, a (m x k), b (m x n); lda = k unless given
-void gemm_at_b(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
-               int64_t lda = 0);
+void gemm(const DenseContext& ctx, const float* a, int64_t lda, const float* b, float* c, int64_t m, int64_t k,
+          int64_t n, const InputMask& mask = {});
+// c (k x n) = a^T b, a (m x k), b (m x n)
+void gemm_at_b(const DenseContext& ctx, const float* a, int64_t lda, const float* b, float* c, int64_t m, int64_t k,
+               int64_t n, const InputMask& mask = {});
 // c (m x k) = a b^T, a (m x n), b (k x n)
-void gemm_a_bt(cublasHandle_t h, const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k);
+void gemm_a_bt(const DenseContext& ctx, const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k);
 // bias_grad (width) = column sums of grad (rows x width); ones holds >= rows ones.
-void bias_backward(cublasHandle_t h, const float* grad, float* bias_grad, int64_t rows, int64_t width, const float* ones);
+void bias_backward(const DenseContext& ctx, const float* grad, float* bias_grad, int64_t rows, int64_t width,
+                   const float* ones);
+
+// The own tall-skinny products (ops/tall_skinny.cu).
+bool tall_product_applies(const float* a, int64_t lda, int64_t k, int64_t n);
+void tall_gemm(const DenseContext& ctx, const float* a, int64_t lda, const float* b, float* c, int64_t m, int64_t k,
+               int64_t n, const InputMask& mask);
+void tall_gemm_at_b(const DenseContext& ctx, const float* a, int64_t lda, const float* b, float* c, int64_t m, int64_t k,
+                    int64_t n, const InputMask& mask);
+// The keep bits of `count` mask elements (indices 0 .. count-1 of dropout_keep's mask of d's
+// layer at the state's epoch) into bits, which holds keep_bits_words(count) words (one spare).
+int64_t keep_bits_words(int64_t count);
+void dropout_keep_bits(const DeviceDropout& d, int64_t count, uint32_t* bits, cudaStream_t stream);
 
 // The FMA-peak probe of `gcnbench ops`: about `fmas` fused multiply-adds over `blocks` blocks.
 // Returns the flops launched (2 per FMA; fmas is rounded down to whole chains).

@@ -21,6 +21,8 @@ struct Context {
   cudaStream_t stream = nullptr;
   cublasHandle_t cublas = nullptr;
   DeviceArray<cuda::EpochState> state;
+  DeviceArray<float> workspace;
+  cuda::DenseContext dense;
   Context() {
     GCN_CUDA_CHECK(cudaStreamCreate(&stream));
     GCN_CUBLAS_CHECK(cublasCreate(&cublas));
@@ -28,6 +30,8 @@ struct Context {
     GCN_CUBLAS_CHECK(cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH));
     state.allocate(mem, 1, "state");
     GCN_CUDA_CHECK(cudaMemsetAsync(state.get(), 0, sizeof(cuda::EpochState), stream));
+    workspace.allocate(mem, cuda::kDenseWorkspaceFloats, "product workspace");
+    dense = cuda::DenseContext{cublas, stream, workspace.get(), cuda::kDenseWorkspaceFloats, true};
   }
   ~Context() {
     cublasDestroy(cublas);
@@ -206,7 +210,7 @@ std::vector<float> gemm(const std::vector<float>& a, const std::vector<float>& b
   Context& c = context();
   auto da = c.up(a), db = c.up(b);
   auto out = c.poisoned(m * n);
-  cuda::gemm(c.cublas, da.get(), db.get(), out.get(), m, k, n);
+  cuda::gemm(c.dense, da.get(), k, db.get(), out.get(), m, k, n);
   return c.down(out, m * n);
 }
 
@@ -214,7 +218,7 @@ std::vector<float> gemm_at_b(const std::vector<float>& a, const std::vector<floa
   Context& c = context();
   auto da = c.up(a), db = c.up(b);
   auto out = c.poisoned(k * n);
-  cuda::gemm_at_b(c.cublas, da.get(), db.get(), out.get(), m, k, n);
+  cuda::gemm_at_b(c.dense, da.get(), k, db.get(), out.get(), m, k, n);
   return c.down(out, k * n);
 }
 
@@ -222,8 +226,32 @@ std::vector<float> gemm_a_bt(const std::vector<float>& a, const std::vector<floa
   Context& c = context();
   auto da = c.up(a), db = c.up(b);
   auto out = c.poisoned(m * k);
-  cuda::gemm_a_bt(c.cublas, da.get(), db.get(), out.get(), m, n, k);
+  cuda::gemm_a_bt(c.dense, da.get(), db.get(), out.get(), m, n, k);
   return c.down(out, m * k);
+}
+
+std::vector<float> tall_product(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k,
+                                int64_t n, bool transposed, const DropoutSpec& drop) {
+  Context& c = context();
+  const int64_t ld = cuda::padded_stride(k);
+  std::vector<float> padded(static_cast<size_t>(m * ld), 0.f);
+  for (int64_t r = 0; r < m; ++r) std::copy_n(a.begin() + r * k, k, padded.begin() + r * ld);
+  auto da = c.up(padded), db = c.up(b);
+  DeviceArray<uint32_t> bits(c.mem, cuda::keep_bits_words(m * k), "test mask");
+  cuda::InputMask mask;
+  if (drop.p > 0) {
+    const cuda::DeviceDropout d = c.spec(drop);
+    cuda::dropout_keep_bits(d, m * k, bits.get(), c.stream);
+    mask = cuda::InputMask{bits.get(), k, d.scale};
+  }
+  const int64_t count = transposed ? k * n : m * n;
+  auto out = c.poisoned(count);
+  if (transposed) {
+    cuda::tall_gemm_at_b(c.dense, da.get(), ld, db.get(), out.get(), m, k, n, mask);
+  } else {
+    cuda::tall_gemm(c.dense, da.get(), ld, db.get(), out.get(), m, k, n, mask);
+  }
+  return c.down(out, count);
 }
 
 std::vector<float> bias_backward(const std::vector<float>& g, int64_t rows, int64_t width) {
@@ -231,7 +259,7 @@ std::vector<float> bias_backward(const std::vector<float>& g, int64_t rows, int6
   auto dg = c.up(g);
   auto ones = c.up(std::vector<float>(static_cast<size_t>(rows), 1.f));
   auto out = c.poisoned(width);
-  cuda::bias_backward(c.cublas, dg.get(), out.get(), rows, width, ones.get());
+  cuda::bias_backward(c.dense, dg.get(), out.get(), rows, width, ones.get());
   return c.down(out, width);
 }
 

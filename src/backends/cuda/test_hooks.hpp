@@ -49,11 +49,15 @@ void adam_update(std::vector<float>& param, const std::vector<float>& grad, std:
           const std::vector<int64_t>& seg_end, const std::vector<float>& weight_decay, const AdamSettings& s,
           int64_t step);
 
-// cuBLAS wrappers, row-major: c = a b; c = a^T b; c = a b^T; column sums.
+// The products, row-major: c = a b; c = a^T b; c = a b^T; column sums (own kernels where they apply, else cuBLAS).
 std::vector<float> gemm(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k, int64_t n);
 std::vector<float> gemm_at_b(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k, int64_t n);
 std::vector<float> gemm_a_bt(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t n, int64_t k);
 std::vector<float> bias_backward(const std::vector<float>& g, int64_t rows, int64_t width);
+// The own tall-skinny kernels alone: c = drop(a) b, or c = drop(a)^T b when transposed, with a's
+// rows stored padded and the dropout (off when drop.p is 0) read from dropout_keep_bits' mask.
+std::vector<float> tall_product(const std::vector<float>& a, const std::vector<float>& b, int64_t m, int64_t k,
+                                int64_t n, bool transposed, const DropoutSpec& drop);
 
 // Event-timed SpMM (median of `reps` launches after warm-up) of a (rows x cols) times a random
 // (cols x width) matrix, in milliseconds; bytes_moved receives the minimum bytes the kernel

@@ -20,11 +20,16 @@ namespace {
 // (coalesced col/val loads, dropout applied there), then broadcasts each by shuffle and every
 // lane gathers its columns of the matching row of b: rows of b are read contiguously, and with
 // V = 4 one warp instruction fetches 32 / G whole rows of a 16-wide b instead of 2.
-template <int G, int T, int V>
+// With S > 1, S groups share a row (for launches of few rows, such as the train rows of a large
+// graph, that would leave most of the GPU idle): group s takes every S-th run of G entries, and
+// the S partial rows are summed by shuffles before the first group stores the row.
+template <int G, int T, int V, int S = 1>
 __global__ void __launch_bounds__(kBlock) spmm_kernel(CsrView a, const float* __restrict__ b, int64_t width,
                                                       float* __restrict__ c, ValueDropout vd, Epilogue ep) {
-  const int64_t group = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / G;
+  static_assert(G * S <= 32, "the groups of a row share one warp");
+  const int64_t group = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / (G * S);
   const int lane = threadIdx.x % G;
+  const int sub = static_cast<int>(threadIdx.x / G) % S;
   const bool items = a.num_items > 0;
   const int64_t count = items ? a.num_items : a.rows;
   if (group >= count) return;  // the whole group leaves together
@@ -44,7 +49,7 @@ __global__ void __launch_bounds__(kBlock) spmm_kernel(CsrView a, const float* __
   for (int t = 0; t < T; ++t)
 #pragma unroll
     for (int v = 0; v < V; ++v) acc[t][v] = 0.f;
-  for (int64_t k0 = kb; k0 < ke; k0 += G) {
+  for (int64_t k0 = kb + sub * G; k0 < ke; k0 += G * S) {
     const int64_t k = k0 + lane;
     int my_col = 0;
     float my_val = 0.f;
@@ -79,6 +84,16 @@ __global__ void __launch_bounds__(kBlock) spmm_kernel(CsrView a, const float* __
       }
     }
   }
+  if constexpr (S > 1) {
+    const unsigned row_lanes = G * S == 32 ? 0xffffffffu : (((1u << (G * S)) - 1u) << ((threadIdx.x % 32) / (G * S) * (G * S)));
+#pragma unroll
+    for (int o = G; o < G * S; o *= 2)
+#pragma unroll
+      for (int t = 0; t < T; ++t)
+#pragma unroll
+        for (int v = 0; v < V; ++v) acc[t][v] += __shfl_xor_sync(row_lanes, acc[t][v], o);
+    if (sub != 0) return;
+  }
 #pragma unroll
   for (int t = 0; t < T; ++t) {
     const int64_t j0 = static_cast<int64_t>(lane + t * G) * V;
@@ -97,20 +112,32 @@ __global__ void __launch_bounds__(kBlock) spmm_kernel(CsrView a, const float* __
   }
 }
 
+// Rows (or items) below which a launch of one group per row leaves the GPU mostly idle, so the
+// whole warp takes each row (S = 32 / G).
+constexpr int64_t kFewRowsLanes = int64_t(1) << 16;
+
 template <int G, int T, int V = 1>
 void launch_spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,
                  cudaStream_t stream) {
   const int64_t count = a.num_items > 0 ? a.num_items : a.rows;
+  if constexpr (G < 32) {
+    if (count * G < kFewRowsLanes) {
+      constexpr int S = 32 / G;
+      spmm_kernel<G, T, V, S><<<static_cast<unsigned>(blocks_for(count * 32)), kBlock, 0, stream>>>(a, b, width, c, vd, ep);
+      GCN_CUDA_CHECK_LAUNCH("spmm_kernel");
+      return;
+    }
+  }
   const int64_t grid = blocks_for(count * G);
   spmm_kernel<G, T, V><<<static_cast<unsigned>(grid), kBlock, 0, stream>>>(a, b, width, c, vd, ep);
   GCN_CUDA_CHECK_LAUNCH("spmm_kernel");
 }
 
 // One thread per row (load time only).
-__global__ void csr_to_dense_kernel(CsrView a, float* dense) {
+__global__ void csr_to_dense_kernel(CsrView a, float* dense, int64_t ld) {
   const int64_t r = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (r >= a.rows) return;
-  for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; ++k) dense[r * a.cols + a.col[k]] = a.val[k];
+  for (int64_t k = a.row_ptr[r]; k < a.row_ptr[r + 1]; ++k) dense[r * ld + a.col[k]] = a.val[k];
 }
 
 }  // namespace
@@ -166,9 +193,10 @@ void spmm_items(const std::vector<int64_t>& row_ptr, int64_t item_len, std::vect
     }
 }
 
-void csr_to_dense(const CsrView& a, float* dense, cudaStream_t stream) {
+void csr_to_dense(const CsrView& a, float* dense, int64_t ld, cudaStream_t stream) {
   if (a.rows == 0) return;
-  csr_to_dense_kernel<<<static_cast<unsigned>(blocks_for(a.rows)), kBlock, 0, stream>>>(a, dense);
+  if (ld < a.cols) fail("cuda csr_to_dense: row stride " + std::to_string(ld) + " below the " + std::to_string(a.cols) + " columns");
+  csr_to_dense_kernel<<<static_cast<unsigned>(blocks_for(a.rows)), kBlock, 0, stream>>>(a, dense, ld);
   GCN_CUDA_CHECK_LAUNCH("csr_to_dense_kernel");
 }
 

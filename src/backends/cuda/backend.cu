@@ -167,6 +167,8 @@ class CudaBackend final : public Backend {
 
     // Features: CSR (and its transpose for dW_0), or dense.
     const int64_t F = problem.num_features;
+    aggregated_x_ = DeviceArray<float>();
+    aggregated_training_ = false;
     if (config_.features == FeatureMode::Sparse) {
       features_.upload(mem_, problem.features, "features", stream_);
       features_t_.upload(mem_, transpose(problem.features), "features transpose", stream_);
@@ -194,6 +196,17 @@ class CudaBackend final : public Backend {
       if (fused_input_dropout_) {
         x_keep_.allocate(mem_, keep_bits_words(n_ * F), "input dropout mask");
         GCN_CUDA_CHECK(cudaMemsetAsync(x_keep_.get(), 0, x_keep_.size() * sizeof(uint32_t), stream_));
+      }
+      const bool input_dropout = config_.input_dropout && config_.dropout > 0;
+      if (aggregates_features_first(F, widths_[1], L, config_.bias && config_.bias_before_aggregation,
+                                    config_.adjacency == AdjacencyMode::Sparse, !input_dropout,
+                                    num_val_ > 0 && !config_.val_from_train_forward)) {
+        // The padded columns are zeros in X, so they are zeros in A_hat X too.
+        aggregated_x_.allocate(mem_, n_ * x_ld_, "aggregated features");
+        if (adj_.num_items > 0)
+          GCN_CUDA_CHECK(cudaMemsetAsync(aggregated_x_.get(), 0, n_ * x_ld_ * sizeof(float), stream_));
+        spmm(adj_.view(), dense_x_.get(), x_ld_, aggregated_x_.get(), ValueDropout{}, Epilogue{}, stream_);
+        aggregated_training_ = !input_dropout;
       }
       GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
@@ -473,6 +486,17 @@ class CudaBackend final : public Backend {
         break;
       }
       float* z = z_.get();
+      if (l == 0 && !last && aggregated_x_.get() && !drop_in) {
+        gemm(dense_, aggregated_x_.get(), x_ld_, weight(0), z, n_, in_w, out_w);
+        mark(step(layer_step(1, "product of the aggregated features"), "gemm", n_, in_w, out_w));
+        Epilogue p_ep;
+        p_ep.bias = bias(0);
+        p_ep.relu = true;
+        if (training && config_.dropout > 0) p_ep.dropout = dropout_spec(1);
+        bias_relu_dropout(z, d_[1].get(), n_, out_w, p_ep, stream_);
+        mark(step(layer_step(1, "activation"), "bias_relu_dropout", n_, 0, out_w));
+        continue;
+      }
       Epilogue z_ep;
       if (config_.bias && config_.bias_before_aggregation) z_ep.bias = bias(l);
       if (l == 0 && config_.features == FeatureMode::Sparse) {
@@ -598,6 +622,11 @@ class CudaBackend final : public Backend {
         if (config_.bias && !config_.bias_before_aggregation) {
           bias_backward(dense_, g, bias_grad(l), n_, out_w, ones_.get());
           mark(step(layer_step(l + 1, "bias gradient"), "bias_backward", n_, 0, out_w));
+        }
+        if (l == 0 && aggregated_training_) {
+          gemm_at_b(dense_, aggregated_x_.get(), x_ld_, g, weight_grad(0), n_, in_w, out_w);
+          mark(step(layer_step(1, "weight gradient from the aggregated features"), "gemm_at_b", n_, in_w, out_w));
+          break;
         }
         if (config_.adjacency == AdjacencyMode::Dense) {
           gemm_at_b(dense_, dense_adj_.get(), adj_ld_, g, dz, n_, n_, out_w);
@@ -771,6 +800,8 @@ class CudaBackend final : public Backend {
   int64_t adj_ld_ = 0, x_ld_ = 0;  // row strides of the dense adjacency and features
   bool fused_input_dropout_ = false;
   DeviceArray<uint32_t> x_keep_;  // the input dropout mask of the epoch, as bits
+  DeviceArray<float> aggregated_x_;  // A_hat X (dense_layout.hpp: aggregates_features_first), or empty
+  bool aggregated_training_ = false;  // the training pass uses it too (no input dropout)
   std::vector<int64_t> param_offsets_;
   DeviceArray<float> params_, grads_, adam_m_, adam_v_;
   DeviceArray<float> z_, logits_s_, logits_full_, dlogits_, gbuf_, dzbuf_, ones_;

@@ -33,4 +33,15 @@ inline bool own_first_layer_product(int64_t features, int64_t first_hidden) {
   return own_dense_kernels_enabled() && first_hidden <= kTallMaxColumns && features >= kTallMinDepth;
 }
 
+// Whether the backend aggregates the dense features once at load (A_hat X, n x padded features):
+// with the bias after aggregation, P_0 = A_hat (X W_0) = (A_hat X) W_0, so a forward whose input
+// is not dropped (the validation forward; the training forward without input dropout) runs a
+// product and no SpMM, and the training backward without input dropout gets dW_0 = (A_hat X)^T dP_0
+// without the transposed SpMM. Worth its memory only when one of those forwards runs each epoch.
+inline bool aggregates_features_first(int64_t features, int64_t first_hidden, int layers, bool bias_before_aggregation,
+                                      bool sparse_adjacency, bool undropped_training, bool validation_forward) {
+  return own_first_layer_product(features, first_hidden) && sparse_adjacency && layers >= 2 &&
+         !bias_before_aggregation && padded_stride(features) <= 1024 && (undropped_training || validation_forward);
+}
+
 }  // namespace gcn::cuda

@@ -82,6 +82,11 @@ BackendFootprint cuda_memory_footprint(const GraphShape& s, const ModelConfig& c
       device.push_back({input_dropout ? "dense features (rows padded to 4 floats) and their dropout mask (bits)"
                                       : "dense features (n x features, rows padded to 4 floats)",
                         n * ld * floats + (input_dropout ? ((x + 31) / 32 + 1) * 4 : 0), kDenseFeaturesDriver});
+      if (cuda::aggregates_features_first(s.features, widths[1], layers, config.bias && config.bias_before_aggregation,
+                                          config.adjacency == AdjacencyMode::Sparse, !input_dropout,
+                                          s.val > 0 && !config.val_from_train_forward))
+        device.push_back({"the features aggregated once, A_hat X (n x padded features)", n * ld * floats,
+                          kDenseFeaturesDriver});
     } else {
       device.push_back(
           {input_dropout ? "dense features and their dropped copy (2 x n x features)" : "dense features (n x features)",

@@ -92,8 +92,15 @@ TEST(CudaKernels, ItemLengthCutsOnlySkewedMatrices) {
   std::vector<int64_t> few_long_rows = {0};
   for (int r = 0; r < 600; ++r) few_long_rows.push_back(few_long_rows.back() + 20000);
   EXPECT_EQ(cuda_test::spmm_item_length(few_long_rows), 512);
+  // Few rows take a warp each: a row of 1000 among 1000 rows of 5 stays whole (Cora's A_hat has
+  // 2708 rows of 5 on average, 169 at most), one of 2000 does not.
+  std::vector<int64_t> few_rows = {0};
+  for (int r = 0; r < 1000; ++r) few_rows.push_back(few_rows.back() + (r == 500 ? 1000 : 5));
+  EXPECT_EQ(cuda_test::spmm_item_length(few_rows), 0);
+  few_rows.back() += 2000;
+  EXPECT_GE(cuda_test::spmm_item_length(few_rows), 64);
   std::vector<int64_t> skewed = {0};
-  for (int r = 0; r < 1000; ++r) skewed.push_back(skewed.back() + (r == 500 ? 1000 : 5));
+  for (int r = 0; r < 20000; ++r) skewed.push_back(skewed.back() + (r == 500 ? 1000 : 5));
   const int64_t item_len = cuda_test::spmm_item_length(skewed);
   ASSERT_GE(item_len, 64);
   std::vector<int32_t> item_row;
@@ -106,7 +113,7 @@ TEST(CudaKernels, ItemLengthCutsOnlySkewedMatrices) {
     covered += std::min(item_len, skewed[r + 1] - item_begin[i]);
   }
   EXPECT_EQ(covered, skewed.back());
-  EXPECT_EQ(item_row.size(), 999 + (1000 + item_len - 1) / item_len);
+  EXPECT_EQ(item_row.size(), 19999 + (1000 + item_len - 1) / item_len);
 }
 
 TEST(CudaKernels, SpmmWithDropoutAndEpilogueMatchesReference) {

@@ -14,6 +14,11 @@ using namespace detail;
 
 namespace {
 
+// Rows (or items) below which a launch of one group per row leaves the GPU mostly idle, so the
+// whole warp takes each row (S = 32 / G).
+constexpr int64_t kFewRowsLanes = int64_t(1) << 16;
+bool a_few_rows(int64_t rows) { return rows < kFewRowsLanes / 16; }
+
 // SpMM: a group of G lanes (G = 4 to 32) owns one row (or one item of a long row); lane i owns
 // output columns V*i.., V*(i+G).., ..., T column blocks of V (V = 4: float4 loads, used when the
 // width is a multiple of 4 and b is 16-byte aligned). The group reads G stored entries at a time
@@ -112,9 +117,6 @@ __global__ void __launch_bounds__(kBlock) spmm_kernel(CsrView a, const float* __
   }
 }
 
-// Rows (or items) below which a launch of one group per row leaves the GPU mostly idle, so the
-// whole warp takes each row (S = 32 / G).
-constexpr int64_t kFewRowsLanes = int64_t(1) << 16;
 
 template <int G, int T, int V = 1>
 void launch_spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,
@@ -176,7 +178,10 @@ int64_t spmm_item_length(const std::vector<int64_t>& row_ptr) {
   // Even rows of moderate length (reddit-like degrees) stay whole: items cost a zeroing pass,
   // atomics and a separate epilogue. A row beyond 64 entries and 4x the average is worth
   // cutting, and so is any row past 1024 entries (a few long rows, such as the columns of a
-  // feature matrix, leave most of the GPU idle however even they are).
+  // feature matrix, leave most of the GPU idle however even they are). Below kFewRowsLanes / 16
+  // rows every launch gives each row a whole warp (launch_spmm, for groups of up to 16 lanes),
+  // which walks a row of 1024 entries in 32 steps: only longer rows are cut there.
+  if (longest <= 1024 && a_few_rows(rows)) return 0;
   if (longest <= std::max<int64_t>(64, 4 * average) && longest <= 1024) return 0;
   return std::clamp<int64_t>(2 * average, 64, 512);
 }

@@ -19,7 +19,8 @@ struct DeviceFloors {
 };
 
 // Runs the backend's copy and FMA probes (sized beyond every cache: 2^27 floats and 2^32 FMAs on a
-// GPU, 2^25 and 2^30 on the host) and returns their rates.
+// GPU, 2^25 and 2^30 on the host; cpu-ref's device is measured by the cpu backend's) and returns
+// their rates.
 DeviceFloors measure_floors(const std::string& backend, const BackendOptions& options);
 
 struct StepProfile {

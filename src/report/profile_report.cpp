@@ -1,49 +1,27 @@
 #include "report/profile_report.hpp"
 
-#include <algorithm>
-#include <cstdio>
+#include "report/table.hpp"
 
 namespace gcn {
-namespace {
-
-std::string format(const char* fmt, double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, fmt, v);
-  return buffer;
-}
-
-std::string padded(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-}  // namespace
 
 std::string profile_table(const EpochProfile& p, const std::string& backend, const std::string& device) {
-  std::string out = "profile of " + backend + " (" + device + "): median over " + std::to_string(p.epochs) +
-                    " epochs after one uncounted; floors measured here: copy " + format("%.0f", p.floors.copy_gb_per_s) +
-                    " GB/s, FMA " + format("%.0f", p.floors.fma_gflop_per_s) + " GFLOP/s\n";
-  size_t step_w = 4, op_w = 2, shape_w = 5;
-  for (const auto& s : p.steps) {
-    step_w = std::max(step_w, s.step.size());
-    op_w = std::max(op_w, s.op.size());
-    shape_w = std::max(shape_w, s.shape.size());
-  }
-  out += padded("step", step_w) + "  " + padded("op", op_w) + "  " + padded("shape", shape_w) +
-         "          ms      GB/s   GFLOP/s  of floor   of epoch\n";
+  TextTable table;
+  table.header = {"step", "op", "shape", "ms", "GB/s", "GFLOP/s", "of floor", "of epoch"};
   for (const auto& s : p.steps) {
     const double gbs = s.ms > 0 ? s.cost.bytes / (s.ms * 1e6) : 0;
     const double gflops = s.ms > 0 ? s.cost.flops / (s.ms * 1e6) : 0;
-    out += padded(s.step, step_w) + "  " + padded(s.op, op_w) + "  " + padded(s.shape, shape_w) + "  " +
-           format("%10.4f", s.ms) + "  " + format("%8.1f", gbs) + "  " + format("%8.1f", gflops) + "  " +
-           format("%7.1f%%", 100 * s.floor_fraction) + "  " +
-           format("%8.1f%%", p.epoch_ms > 0 ? 100 * s.ms / p.epoch_ms : 0) + "\n";
+    table.cells.push_back({s.step, s.op, s.shape, format_number("%.4f", s.ms), format_number("%.1f", gbs), format_number("%.1f", gflops),
+                           format_number("%.1f%%", 100 * s.floor_fraction),
+                           format_number("%.1f%%", p.epoch_ms > 0 ? 100 * s.ms / p.epoch_ms : 0)});
   }
-  out += "epoch (sum of its steps): " + format("%.4f", p.epoch_ms) + " ms; floor " + format("%.4f", p.floor_ms) +
-         " ms (" + format("%.1f", p.epoch_ms > 0 ? 100 * p.floor_ms / p.epoch_ms : 0) +
-         "%); a step's floor is the larger of its least bytes at the copy bandwidth and its flops at the FMA peak, "
-         "with no launch or synchronization cost\n";
-  return out;
+  table.footnotes.push_back(
+      "epoch (sum of its steps): " + format_number("%.4f", p.epoch_ms) + " ms; floor " + format_number("%.4f", p.floor_ms) +
+      " ms (" + format_number("%.1f", p.epoch_ms > 0 ? 100 * p.floor_ms / p.epoch_ms : 0) +
+      "%); a step's floor is the larger of its least bytes at the copy bandwidth and its flops at the FMA peak, "
+      "with no launch or synchronization cost");
+  return "profile of " + backend + " (" + device + "): median over " + std::to_string(p.epochs) +
+         " epochs after one uncounted; floors measured here: copy " + format_number("%.0f", p.floors.copy_gb_per_s) +
+         " GB/s, FMA " + format_number("%.0f", p.floors.fma_gflop_per_s) + " GFLOP/s\n" + render_text(table);
 }
 
 std::vector<nlohmann::json> profile_events(const EpochProfile& p, const std::string& backend,

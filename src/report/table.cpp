@@ -7,13 +7,14 @@
 #include "core/memory.hpp"
 
 namespace gcn {
-namespace {
 
-std::string format(const char* pattern, double value) {
+std::string format_number(const char* pattern, double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, pattern, value);
   return buffer;
 }
+
+namespace {
 
 std::string text(const nlohmann::json& v) {
   if (v.is_null()) return "-";
@@ -46,9 +47,9 @@ std::string implementation_cell(const nlohmann::json& row) {
 }
 
 std::string format_ms(double ms) {
-  if (ms >= 100) return format("%.1f", ms);
-  if (ms >= 1) return format("%.3f", ms);
-  return format("%.4f", ms);
+  if (ms >= 100) return format_number("%.1f", ms);
+  if (ms >= 1) return format_number("%.3f", ms);
+  return format_number("%.4f", ms);
 }
 
 TextTable make_table(const std::vector<nlohmann::json>& rows) {
@@ -97,12 +98,12 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
                   format_ms(t["ci95_low"].get<double>()) + "–" + format_ms(t["ci95_high"].get<double>()),
                   text(t.contains("n") ? t["n"] : t["samples"]),
                   row["test_acc_mean"].is_number()
-                      ? format("%.3f", row["test_acc_mean"].get<double>()) + " ± " +
-                            format("%.3f", row["test_acc_std"].get<double>())
+                      ? format_number("%.3f", row["test_acc_mean"].get<double>()) + " ± " +
+                            format_number("%.3f", row["test_acc_std"].get<double>())
                       : "n/a",
                   format_bytes(row.value("peak_host_bytes", uint64_t{0})),
                   device_bytes ? format_bytes(device_bytes) : "-",
-                  row["speedup"].is_number() ? format("%.2fx", row["speedup"].get<double>()) : "-"});
+                  row["speedup"].is_number() ? format_number("%.2fx", row["speedup"].get<double>()) : "-"});
     table.cells.push_back(std::move(cells));
   }
   if (any_dispatch) table.footnotes.push_back(std::string("(dispatch time): ") + kDispatchNote + ".");

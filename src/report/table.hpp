@@ -26,6 +26,9 @@ std::string render_markdown(const TextTable& table);
 // "torch-dense (published: Tesla V100 (NVLink))". The chart labels its bars the same way.
 std::string implementation_cell(const nlohmann::json& row);
 
+// One number through a printf pattern: format_number("%.1f", 2.5) is "2.5".
+std::string format_number(const char* pattern, double value);
+
 // "12.345" with three significant decimals for small values: "0.0123", "1.23", "123.4".
 std::string format_ms(double ms);
 

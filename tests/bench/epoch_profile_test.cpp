@@ -105,10 +105,20 @@ TEST(EpochProfile, MediansFloorsAndEventsFollowTheSteps) {
   EXPECT_THROW(profile_epochs(*backend, 0, 0, floors), Error);
 }
 
-TEST(EpochProfile, TrainPrintsOneProfileLinePerStep) {
+TEST(EpochProfile, FloorsAreMeasuredForEveryBackend) {
+  for (const std::string& name : available_backends()) {
+    const DeviceFloors f = measure_floors(name, {});
+    EXPECT_GT(f.copy_gb_per_s, 0.0) << name;
+    EXPECT_GT(f.fma_gflop_per_s, 0.0) << name;
+  }
+}
+
+class TrainProfile : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TrainProfile, PrintsOneProfileLinePerStep) {
   if (testing::gcnbench_binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
   const auto run = testing::run_gcnbench({"train", "--synthetic", "nodes=300,degree=5,features=40,classes=4,seed=0",
-                                          "--backend", "cpu", "--epochs", "3", "--profile", "2", "--json"});
+                                          "--backend", GetParam(), "--epochs", "3", "--profile", "2", "--json"});
   ASSERT_EQ(run.result.exit_code, 0) << run.command;
   std::istringstream lines(run.stdout_text);
   std::string line;
@@ -131,6 +141,8 @@ TEST(EpochProfile, TrainPrintsOneProfileLinePerStep) {
   EXPECT_GT(steps, 10);
   EXPECT_EQ(summaries, 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(HostBackends, TrainProfile, ::testing::Values("cpu-ref", "cpu"));
 
 }  // namespace
 }  // namespace gcn

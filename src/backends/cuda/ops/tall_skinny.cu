@@ -81,78 +81,104 @@ __device__ __forceinline__ void fma4(float acc[4], float a, const float4& b) {
   acc[3] = fmaf(a, b.w, acc[3]);
 }
 
+// A tile of A (Rows x Depth, from row row0 and column col0) and one of B (BRows rows from row
+// brow0, all 16 columns) in shared memory, copied asynchronously; under a mask each thread keeps
+// the mask words of the A elements it copied until drop() applies them.
+template <int Rows, int Depth, int BRows>
+struct Tiles {
+  static constexpr int kA4 = Rows * Depth / 4 / kThreads;  // float4 of A per thread
+  static constexpr int kB = BRows * kCols / kThreads;      // floats of B per thread
+  using ATile = float[Rows][Depth + kPad];
+  using BTile = float[BRows][kCols];
+  uint32_t keep_lo[kA4] = {}, keep_hi[kA4] = {};
+
+  __device__ static TileSlot slot(int64_t row0, int64_t col0, int j, int64_t m, int64_t k) {
+    const int idx = static_cast<int>(threadIdx.x) + j * kThreads;
+    TileSlot s{row0 + idx / (Depth / 4), col0 + 4 * (idx % (Depth / 4)), false};
+    s.valid = s.row < m && s.col < k;
+    return s;
+  }
+  __device__ static float* cell(ATile& as, int j) {
+    const int idx = static_cast<int>(threadIdx.x) + j * kThreads;
+    return &as[idx / (Depth / 4)][4 * (idx % (Depth / 4))];
+  }
+  // A is m x k (row stride lda); B has b_rows rows of n columns.
+  __device__ void copy(ATile& as, BTile& bs, const float* a, int64_t lda, int64_t m, int64_t k, int64_t row0,
+                       int64_t col0, const float* b, int64_t b_rows, int n, int64_t brow0, const InputMask& mask) {
+#pragma unroll
+    for (int j = 0; j < kA4; ++j) copy_a4(cell(as, j), a, lda, m, k, slot(row0, col0, j, m, k), mask, keep_lo[j], keep_hi[j]);
+#pragma unroll
+    for (int j = 0; j < kB; ++j) {
+      const int idx = static_cast<int>(threadIdx.x) + j * kThreads;
+      const int64_t row = brow0 + idx / kCols;
+      const int c = idx % kCols;
+      const bool valid = row < b_rows && c < n;
+      copy4_async(&bs[idx / kCols][c], valid ? b + row * n + c : b, valid ? 4 : 0);
+    }
+    commit_copies();
+  }
+  __device__ void drop(ATile& as, int64_t row0, int64_t col0, int64_t m, int64_t k, const InputMask& mask) const {
+    if (!mask.bits) return;
+#pragma unroll
+    for (int j = 0; j < kA4; ++j) drop_a4(cell(as, j), slot(row0, col0, j, m, k), mask, keep_lo[j], keep_hi[j]);
+  }
+};
+
+// The tiles [first, last) through two buffers: tile t + 1 is copied while tile t is multiplied.
+// copy(t, buffer) issues a tile's copies, drop(t, buffer) applies its mask once it has landed,
+// multiply(buffer) accumulates it.
+template <typename Copy, typename Drop, typename Multiply>
+__device__ __forceinline__ void pipeline(int64_t first, int64_t last, Copy&& copy, Drop&& drop, Multiply&& multiply) {
+  if (first < last) copy(first, 0);
+  for (int64_t t = first; t < last; ++t) {
+    const int buf = static_cast<int>((t - first) & 1);
+    wait_copies();
+    drop(t, buf);
+    __syncthreads();
+    if (t + 1 < last) copy(t + 1, buf ^ 1);
+    multiply(buf);
+    __syncthreads();
+  }
+}
+
 // C (m x n) = A B over the k tiles of blockIdx.y's share; out is C, or the partial sums of split
 // s at out + s * m * n when k is split. Thread (rg, cq) owns C rows rg + 32i (i < 4), columns
-// 4cq .. 4cq+3: per 4 steps of k, four float4 reads of A and four of B feed 64 FMAs. Two tile
-// buffers: the next tile is copied while the current one is multiplied.
+// 4cq .. 4cq+3: per 4 steps of k, four float4 reads of A and four of B feed 64 FMAs.
 __global__ void __launch_bounds__(kThreads, kMinBlocks) tall_gemm_kernel(const float* __restrict__ a, int64_t lda,
-                                                             const float* __restrict__ b, float* __restrict__ out,
-                                                             int64_t m, int64_t k, int n, InputMask mask,
-                                                             int64_t tiles_per_split) {
-  constexpr int kA4 = kFwdRows * kFwdDepth / 4 / kThreads;  // float4 of A per thread per tile
-  constexpr int kB = kFwdDepth * kCols / kThreads;          // floats of B per thread per tile
-  __shared__ __align__(16) float as[2][kFwdRows][kFwdDepth + kPad];
-  __shared__ __align__(16) float bs[2][kFwdDepth][kCols];
+                                                                         const float* __restrict__ b,
+                                                                         float* __restrict__ out, int64_t m, int64_t k,
+                                                                         int n, InputMask mask, int64_t tiles_per_split) {
+  using T = Tiles<kFwdRows, kFwdDepth, kFwdDepth>;
+  __shared__ __align__(16) typename T::ATile as[2];
+  __shared__ __align__(16) typename T::BTile bs[2];
   const int tid = static_cast<int>(threadIdx.x);
   const int cq = tid & 3, rg = tid >> 2;
   const int64_t r0 = static_cast<int64_t>(blockIdx.x) * kFwdRows;
   const int64_t k_tiles = (k + kFwdDepth - 1) / kFwdDepth;
   const int64_t first = static_cast<int64_t>(blockIdx.y) * tiles_per_split;
   const int64_t last = first + tiles_per_split < k_tiles ? first + tiles_per_split : k_tiles;
-  uint32_t keep_lo[kA4] = {}, keep_hi[kA4] = {};
-  auto slot = [&](int64_t t, int j) {
-    const int idx = tid + j * kThreads;
-    TileSlot s{r0 + idx / (kFwdDepth / 4), t * kFwdDepth + 4 * (idx % (kFwdDepth / 4)), false};
-    s.valid = s.row < m && s.col < k;
-    return s;
-  };
-  auto issue = [&](int64_t t, int buf) {
-#pragma unroll
-    for (int j = 0; j < kA4; ++j) {
-      const int idx = tid + j * kThreads;
-      copy_a4(&as[buf][idx / (kFwdDepth / 4)][4 * (idx % (kFwdDepth / 4))], a, lda, m, k, slot(t, j), mask, keep_lo[j],
-              keep_hi[j]);
-    }
-#pragma unroll
-    for (int j = 0; j < kB; ++j) {
-      const int idx = tid + j * kThreads;
-      const int64_t kr = t * kFwdDepth + idx / kCols;
-      const int c = idx % kCols;
-      const bool valid = kr < k && c < n;
-      copy4_async(&bs[buf][idx / kCols][c], valid ? b + kr * n + c : b, valid ? 4 : 0);
-    }
-    commit_copies();
-  };
+  T tiles;
   float acc[4][4] = {};
-  if (first < last) issue(first, 0);
-  for (int64_t t = first; t < last; ++t) {
-    const int buf = static_cast<int>((t - first) & 1);
-    wait_copies();
-    if (mask.bits) {
+  pipeline(
+      first, last,
+      [&](int64_t t, int buf) { tiles.copy(as[buf], bs[buf], a, lda, m, k, r0, t * kFwdDepth, b, k, n, t * kFwdDepth, mask); },
+      [&](int64_t t, int buf) { tiles.drop(as[buf], r0, t * kFwdDepth, m, k, mask); },
+      [&](int buf) {
 #pragma unroll
-      for (int j = 0; j < kA4; ++j) {
-        const int idx = tid + j * kThreads;
-        drop_a4(&as[buf][idx / (kFwdDepth / 4)][4 * (idx % (kFwdDepth / 4))], slot(t, j), mask, keep_lo[j], keep_hi[j]);
-      }
-    }
-    __syncthreads();
-    if (t + 1 < last) issue(t + 1, buf ^ 1);
+        for (int kk = 0; kk < kFwdDepth; kk += 4) {
+          float4 bv[4];
 #pragma unroll
-    for (int kk = 0; kk < kFwdDepth; kk += 4) {
-      float4 bv[4];
+          for (int j = 0; j < 4; ++j) bv[j] = *reinterpret_cast<const float4*>(&bs[buf][kk + j][4 * cq]);
 #pragma unroll
-      for (int j = 0; j < 4; ++j) bv[j] = *reinterpret_cast<const float4*>(&bs[buf][kk + j][4 * cq]);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        const float4 av = *reinterpret_cast<const float4*>(&as[buf][rg + 32 * i][kk]);
-        fma4(acc[i], av.x, bv[0]);
-        fma4(acc[i], av.y, bv[1]);
-        fma4(acc[i], av.z, bv[2]);
-        fma4(acc[i], av.w, bv[3]);
-      }
-    }
-    __syncthreads();
-  }
+          for (int i = 0; i < 4; ++i) {
+            const float4 av = *reinterpret_cast<const float4*>(&as[buf][rg + 32 * i][kk]);
+            fma4(acc[i], av.x, bv[0]);
+            fma4(acc[i], av.y, bv[1]);
+            fma4(acc[i], av.z, bv[2]);
+            fma4(acc[i], av.w, bv[3]);
+          }
+        }
+      });
   float* c = out + static_cast<int64_t>(blockIdx.y) * m * n;
 #pragma unroll
   for (int i = 0; i < 4; ++i) {
@@ -167,70 +193,38 @@ __global__ void __launch_bounds__(kThreads, kMinBlocks) tall_gemm_kernel(const f
 // C (k x n) = A^T B, A m x k, B m x n, over the m tiles of blockIdx.y's share, for the k columns
 // of blockIdx.x; out as in tall_gemm_kernel, partial sums of split s at out + s * k * n. Thread
 // (kg, cq) owns C rows k0 + 4kg .. 4kg+3, columns 4cq .. 4cq+3: per row of A, one float4 of A
-// and one of B feed 16 FMAs. Two tile buffers, as in tall_gemm_kernel.
+// and one of B feed 16 FMAs.
 __global__ void __launch_bounds__(kThreads, kMinBlocks) tall_gemm_at_b_kernel(const float* __restrict__ a, int64_t lda,
-                                                                  const float* __restrict__ b, float* __restrict__ out,
-                                                                  int64_t m, int64_t k, int n, InputMask mask,
-                                                                  int64_t tiles_per_split) {
-  constexpr int kA4 = kBwdRows * kBwdDepth / 4 / kThreads;
-  constexpr int kB = kBwdRows * kCols / kThreads;
-  __shared__ __align__(16) float as[2][kBwdRows][kBwdDepth + kPad];
-  __shared__ __align__(16) float bs[2][kBwdRows][kCols];
+                                                                              const float* __restrict__ b,
+                                                                              float* __restrict__ out, int64_t m,
+                                                                              int64_t k, int n, InputMask mask,
+                                                                              int64_t tiles_per_split) {
+  using T = Tiles<kBwdRows, kBwdDepth, kBwdRows>;
+  __shared__ __align__(16) typename T::ATile as[2];
+  __shared__ __align__(16) typename T::BTile bs[2];
   const int tid = static_cast<int>(threadIdx.x);
   const int cq = tid & 3, kg = tid >> 2;
   const int64_t k0 = static_cast<int64_t>(blockIdx.x) * kBwdDepth;
   const int64_t m_tiles = (m + kBwdRows - 1) / kBwdRows;
   const int64_t first = static_cast<int64_t>(blockIdx.y) * tiles_per_split;
   const int64_t last = first + tiles_per_split < m_tiles ? first + tiles_per_split : m_tiles;
-  uint32_t keep_lo[kA4] = {}, keep_hi[kA4] = {};
-  auto slot = [&](int64_t t, int j) {
-    const int idx = tid + j * kThreads;
-    TileSlot s{t * kBwdRows + idx / (kBwdDepth / 4), k0 + 4 * (idx % (kBwdDepth / 4)), false};
-    s.valid = s.row < m && s.col < k;
-    return s;
-  };
-  auto issue = [&](int64_t t, int buf) {
-#pragma unroll
-    for (int j = 0; j < kA4; ++j) {
-      const int idx = tid + j * kThreads;
-      copy_a4(&as[buf][idx / (kBwdDepth / 4)][4 * (idx % (kBwdDepth / 4))], a, lda, m, k, slot(t, j), mask, keep_lo[j],
-              keep_hi[j]);
-    }
-#pragma unroll
-    for (int j = 0; j < kB; ++j) {
-      const int idx = tid + j * kThreads;
-      const int64_t row = t * kBwdRows + idx / kCols;
-      const int c = idx % kCols;
-      const bool valid = row < m && c < n;
-      copy4_async(&bs[buf][idx / kCols][c], valid ? b + row * n + c : b, valid ? 4 : 0);
-    }
-    commit_copies();
-  };
+  T tiles;
   float acc[4][4] = {};
-  if (first < last) issue(first, 0);
-  for (int64_t t = first; t < last; ++t) {
-    const int buf = static_cast<int>((t - first) & 1);
-    wait_copies();
-    if (mask.bits) {
-#pragma unroll
-      for (int j = 0; j < kA4; ++j) {
-        const int idx = tid + j * kThreads;
-        drop_a4(&as[buf][idx / (kBwdDepth / 4)][4 * (idx % (kBwdDepth / 4))], slot(t, j), mask, keep_lo[j], keep_hi[j]);
-      }
-    }
-    __syncthreads();
-    if (t + 1 < last) issue(t + 1, buf ^ 1);
+  pipeline(
+      first, last,
+      [&](int64_t t, int buf) { tiles.copy(as[buf], bs[buf], a, lda, m, k, t * kBwdRows, k0, b, m, n, t * kBwdRows, mask); },
+      [&](int64_t t, int buf) { tiles.drop(as[buf], t * kBwdRows, k0, m, k, mask); },
+      [&](int buf) {
 #pragma unroll 8
-    for (int r = 0; r < kBwdRows; ++r) {
-      const float4 bv = *reinterpret_cast<const float4*>(&bs[buf][r][4 * cq]);
-      const float4 av = *reinterpret_cast<const float4*>(&as[buf][r][4 * kg]);
-      fma4(acc[0], av.x, bv);
-      fma4(acc[1], av.y, bv);
-      fma4(acc[2], av.z, bv);
-      fma4(acc[3], av.w, bv);
-    }
-    __syncthreads();
-  }
+        for (int r = 0; r < kBwdRows; ++r) {
+          const float4 bv = *reinterpret_cast<const float4*>(&bs[buf][r][4 * cq]);
+          const float4 av = *reinterpret_cast<const float4*>(&as[buf][r][4 * kg]);
+          fma4(acc[0], av.x, bv);
+          fma4(acc[1], av.y, bv);
+          fma4(acc[2], av.z, bv);
+          fma4(acc[3], av.w, bv);
+        }
+      });
   float* c = out + static_cast<int64_t>(blockIdx.y) * k * n;
 #pragma unroll
   for (int i = 0; i < 4; ++i) {

@@ -50,6 +50,7 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
   for (const char* key :
        {"framework", "framework_version", "device_name", "features", "threads", "blas", "layers", "config"})
     row[key] = summary_field(outcome, key);
+  if (row["features"].is_null() && !r.features.empty()) row["features"] = r.features;  // a row that never ran
 
   // samples: every timed epoch of every run; run_means: one per run, the statistical unit.
   std::vector<double> samples, run_means, accuracies, losses;
@@ -157,51 +158,72 @@ void add_graph_size(nlohmann::json& row, const nlohmann::json& size) {
   if (seconds > 0) row["adjacency_entries_per_s"] = size["adjacency_entries"].get<double>() / seconds;
 }
 
+std::string computation_of(const nlohmann::json& row) {
+  const auto word = [&](const char* key) {
+    return row.contains(key) && row[key].is_string() ? row[key].get<std::string>() : std::string("?");
+  };
+  return word("adj") + " adjacency, " + word("features") + " features, preset " + word("preset") + ", " +
+         word("timing") + " timing";
+}
+
 std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline) {
   std::string label_prefix = baseline, host;
   if (const size_t at = baseline.find('@'); at != std::string::npos) {
     label_prefix = baseline.substr(0, at);
     host = baseline.substr(at + 1);
   }
-  const auto matches = [&](const nlohmann::json& row) {
-    return comparable(row) && row.value("label", "").starts_with(label_prefix) &&
-           (host.empty() || row.value("host", "") == host);
+  const auto group_of = [](const nlohmann::json& row) { return row.value("dataset", "") + "|" + computation_of(row); };
+  const auto is_torch_on_cpu = [](const nlohmann::json& row) {
+    const std::string label = row.value("label", "");
+    return label.starts_with("torch-") && label.find("/cpu/") != std::string::npos;
+  };
+  const auto first_where = [&](const auto& keep) -> const nlohmann::json* {
+    for (const auto& row : rows)
+      if (comparable(row) && keep(row)) return &row;
+    return nullptr;
   };
   std::string warning;
-  std::map<std::string, const nlohmann::json*> chosen;  // dataset -> baseline row
+  // The baseline of each group of rows (a dataset and a computation): the requested row, which
+  // only rows of its own computation are compared with; by default, PyTorch on the CPU of the
+  // same computation, else any PyTorch row of it, else the group's first row.
+  std::map<std::string, std::pair<double, std::string>> base;  // copied: rows may be reordered later
+  std::map<std::string, std::string> requested;                 // dataset -> the requested baseline's computation
   for (const auto& row : rows) {
-    if (!comparable(row)) continue;
-    const std::string dataset = row.value("dataset", "");
-    if (chosen.count(dataset)) continue;
+    if (!comparable(row) || base.count(group_of(row))) continue;
+    const std::string dataset = row.value("dataset", ""), group = group_of(row);
     const nlohmann::json* pick = nullptr;
-    for (const auto& candidate : rows) {
-      if (candidate.value("dataset", "") != dataset) continue;
-      if (baseline.empty() ? comparable(candidate) && candidate.value("label", "").starts_with("torch-dense/cpu/")
-                           : matches(candidate)) {
-        pick = &candidate;
-        break;
+    if (!baseline.empty()) {
+      pick = first_where([&](const nlohmann::json& r) {
+        return r.value("dataset", "") == dataset && r.value("label", "").starts_with(label_prefix) &&
+               (host.empty() || r.value("host", "") == host);
+      });
+      if (pick) {
+        requested[dataset] = computation_of(*pick);
+        if (group_of(*pick) != group) continue;  // this row's computation is not the baseline's
+      } else {
+        warning = "--baseline " + baseline + ": no measured row matches on " + dataset + "; using each computation's own";
       }
     }
-    if (!pick) {
-      if (!baseline.empty())
-        warning = "--baseline " + baseline + ": no measured row matches on " + dataset + "; using the first row";
-      for (const auto& candidate : rows)
-        if (comparable(candidate) && candidate.value("dataset", "") == dataset) {
-          pick = &candidate;
-          break;
-        }
-    }
-    chosen[dataset] = pick;
-  }
-  std::map<std::string, std::pair<double, std::string>> base;  // copied: rows may be reordered later
-  for (const auto& [dataset, row] : chosen) {
-    std::string tag = row->value("label", "");
-    if (!host.empty()) tag += '@' + row->value("host", "");
-    base[dataset] = {mean_ms(*row), tag};
+    if (!pick) pick = first_where([&](const nlohmann::json& r) { return group_of(r) == group && is_torch_on_cpu(r); });
+    if (!pick)
+      pick = first_where([&](const nlohmann::json& r) {
+        return group_of(r) == group && r.value("label", "").starts_with("torch-");
+      });
+    if (!pick) pick = first_where([&](const nlohmann::json& r) { return group_of(r) == group; });
+    std::string tag = pick->value("label", "");
+    if (!host.empty()) tag += '@' + pick->value("host", "");
+    base[group] = {mean_ms(*pick), tag};
   }
   for (auto& row : rows) {
-    if (!comparable(row) || !base.count(row.value("dataset", ""))) continue;
-    const auto& [ms, tag] = base[row.value("dataset", "")];
+    if (!comparable(row)) continue;
+    const auto found = base.find(group_of(row));
+    if (found == base.end()) {
+      row["speedup"] = nullptr;
+      row["speedup_note"] = "computes " + computation_of(row) + "; the baseline " + baseline + " computes " +
+                            requested[row.value("dataset", "")] + ": no speedup between them";
+      continue;
+    }
+    const auto& [ms, tag] = found->second;
     row["speedup"] = ms / mean_ms(row);
     row["baseline"] = tag;
   }

@@ -25,10 +25,16 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
 // of A_hat over the mean epoch time, a throughput comparable across graphs.
 void add_graph_size(nlohmann::json& row, const nlohmann::json& size);
 
-// Sets "speedup" (baseline mean epoch time / this row's) and "baseline" (its label) on every
-// measured row, per dataset, except rows timed by dispatch (they measure something else). `baseline` selects the row by
-// label prefix ("torch-dense/cpu"), optionally "@host"; empty: the PyTorch CPU dense row when there is one, else the
-// first measured row. Returns a warning when the requested baseline is not among the rows.
+// What a row computes, as the speedups compare it: "sparse adjacency, sparse features, preset
+// kipf, per-epoch timing" (precision is fp32 everywhere).
+std::string computation_of(const nlohmann::json& row);
+
+// Sets "speedup" (the baseline's mean epoch time / this row's) and "baseline" (its label) on every
+// measured row except those timed by dispatch, comparing only rows of the same dataset and the
+// same computation: by default against PyTorch on the CPU of that computation (else any PyTorch
+// row of it, else its first row). `baseline` (a label prefix, "@host" to pick a machine) names
+// the baseline instead; rows computing something else then get a null speedup and a
+// "speedup_note" saying why. Returns a warning when the requested baseline is not among the rows.
 std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline);
 
 // Measured rows first, fastest first; then published reference rows (fastest first), failed,

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "bench/process.hpp"
@@ -11,16 +12,26 @@ namespace gcn {
 
 const std::vector<PeerSpec>& peer_catalog() {
   static const std::vector<PeerSpec> peers = {
-      {"torch-dense", "torch_gcn.py", {"--variant", "dense"}, "torch", "dense", {"cpu", "cuda", "mps"}},
-      {"torch-sparse", "torch_gcn.py", {"--variant", "sparse"}, "torch", "sparse", {"cpu", "cuda"}},
-      {"pyg", "pyg_gcn.py", {}, "torch_geometric", "sparse", {"cpu", "cuda"}},
-      {"jax-dense", "jax_gcn.py", {"--variant", "dense"}, "jax", "dense", {"cpu", "cuda"}},
-      {"jax-sparse", "jax_gcn.py", {"--variant", "sparse"}, "jax", "sparse", {"cpu", "cuda"}},
-      {"mlx", "mlx_gcn.py", {}, "mlx.core", "dense", {"cpu", "cuda", "mps"}},
+      {"torch-dense", "torch_gcn.py", {"--variant", "dense"}, "torch", "dense", "dense", {"cpu", "cuda", "mps"}},
+      {"torch-sparse", "torch_gcn.py", {"--variant", "sparse"}, "torch", "sparse", "sparse", {"cpu", "cuda"}},
+      {"pyg", "pyg_gcn.py", {}, "torch_geometric", "sparse", "dense", {"cpu", "cuda"}},
+      {"jax-dense", "jax_gcn.py", {"--variant", "dense"}, "jax", "dense", "dense", {"cpu", "cuda"}},
+      {"jax-sparse", "jax_gcn.py", {"--variant", "sparse"}, "jax", "sparse", "sparse", {"cpu", "cuda"}},
+      {"mlx", "mlx_gcn.py", {}, "mlx.core", "dense", "dense", {"cpu", "cuda", "mps"}},
       // The MLX-vs-CUDA benchmark's own MLX regularizer, to reproduce its MLX row.
-      {"mlx-l2norm", "mlx_gcn.py", {"--regularizer", "mlx-gcn-l2norm"}, "mlx.core", "dense", {"cpu", "cuda", "mps"}, false},
+      {"mlx-l2norm", "mlx_gcn.py", {"--regularizer", "mlx-gcn-l2norm"}, "mlx.core", "dense", "dense", {"cpu", "cuda", "mps"},
+       false},
   };
   return peers;
+}
+
+std::vector<Computation> default_computations(const Computation& preset, const std::vector<PeerSpec>& peers) {
+  std::vector<Computation> list = {preset};
+  for (const auto& peer : peers) {
+    const Computation c{peer.adj, peer.features};
+    if (std::find(list.begin(), list.end(), c) == list.end()) list.push_back(c);
+  }
+  return list;
 }
 
 std::vector<PeerSpec> select_peers(const std::string& list) {

@@ -14,6 +14,7 @@ struct PeerSpec {
   std::vector<std::string> args;     // e.g. {"--variant", "dense"}
   std::string module;                // what the interpreter must import: "torch", "jax"...
   std::string adj;                   // "dense" or "sparse"
+  std::string features;              // how it stores X: "dense" or "sparse"
   std::vector<std::string> devices;  // devices the script supports
   // Chosen by "all" and by its group's prefix ("mlx"); false: only by its own name (variants
   // that reproduce another benchmark's quirks, not part of the default table).
@@ -21,6 +22,17 @@ struct PeerSpec {
 };
 
 const std::vector<PeerSpec>& peer_catalog();
+
+// What a bench row computes besides the model: the storage of A_hat and of X.
+struct Computation {
+  std::string adj, features;
+  bool operator==(const Computation&) const = default;
+};
+
+// The gcnbench computations a default bench runs: the preset's, then every other one a selected
+// peer uses, so that each peer has a gcnbench row of its own computation to compare with
+// (torch-sparse: sparse A_hat and sparse X; PyG: sparse A_hat, dense X).
+std::vector<Computation> default_computations(const Computation& preset, const std::vector<PeerSpec>& peers);
 
 // "all" -> every peer in the groups, "none" or "" -> none; otherwise comma-separated names or
 // group prefixes ("torch" = torch-dense and torch-sparse). Throws gcn::Error naming the known peers on a typo.

@@ -17,6 +17,7 @@ struct BenchRow {
   std::string implementation;  // "gcnbench-cpu", "torch-dense"
   std::string device;          // "cpu", "cuda", "mps"
   std::string adj;             // "dense", "sparse"
+  std::string features;        // how X is stored: "dense", "sparse"
   std::string dataset;
   std::string python;          // the interpreter (peers only)
   std::string timing;          // "per-epoch", "per-run" or "dispatch" (model/trainer.hpp's Timing)

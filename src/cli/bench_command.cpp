@@ -116,8 +116,15 @@ struct BenchCommand {
     return list;
   }
 
-  std::vector<BenchRow> backend_rows(const Source& source, const std::vector<std::string>& modes,
-                                     const std::vector<std::string>& model_args, const std::string& self) const {
+  // A gcnbench row's label: implementation/device/adjacency, then "+sparse-x" or "+dense-x" when
+  // its features are stored otherwise than the preset stores them.
+  static std::string computation_suffix(const Computation& c, const ModelConfig& config) {
+    return c.adj + (c.features == to_string(config.features) ? "" : "+" + c.features + "-x");
+  }
+
+  std::vector<BenchRow> backend_rows(const Source& source, const std::vector<Computation>& modes,
+                                     const std::vector<std::string>& model_args, const std::string& self,
+                                     const ModelConfig& config) const {
     const std::vector<std::string> names = backends == "all" ? known_backends() : split_list(backends);
     std::vector<BenchRow> rows;
     const std::vector<std::string> all_timings = timings();
@@ -129,9 +136,11 @@ struct BenchCommand {
           row.implementation = "gcnbench-" + name;
           row.device = name == "cuda" ? "cuda" : "cpu";
           if (timing == "dispatch" && !times_dispatch(row.implementation, row.device)) continue;
-          row.adj = mode;
+          row.adj = mode.adj;
+          row.features = mode.features;
           row.timing = timing;
-          row.label = row.implementation + "/" + row.device + "/" + mode + timing_suffix(timing, all_timings);
+          row.label = row.implementation + "/" + row.device + "/" + computation_suffix(mode, config) +
+                      timing_suffix(timing, all_timings);
           row.dataset = source.dataset;
           row.skipped_reason = reason;
           std::vector<std::string> base = {
@@ -140,7 +149,8 @@ struct BenchCommand {
           if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
           base.insert(base.end(), source.words.begin(), source.words.end());
           base.insert(base.end(), model_args.begin(), model_args.end());
-          base.insert(base.end(), {"--adj", mode});
+          base.insert(base.end(), {"--adj", mode.adj});
+          if (mode.features != to_string(config.features)) base.insert(base.end(), {"--features", mode.features});
           row.command = [base](uint64_t seed) {
             auto argv = base;
             argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
@@ -181,6 +191,7 @@ struct BenchCommand {
           row.implementation = peer.name;
           row.device = device;
           row.adj = peer.adj;
+          row.features = peer.features;
           row.timing = timing;
           row.label = peer.name + "/" + device + "/" + peer.adj + timing_suffix(timing, all_timings);
           row.dataset = source.dataset;
@@ -212,13 +223,22 @@ struct BenchCommand {
            std::to_string(runs) + " completed runs; rows show the runs each completed";
   }
 
-  // The preset's adjacency, then every other one a selected peer uses: a table with torch-sparse
-  // in it then also has gcnbench's sparse rows to compare it with.
-  static std::vector<std::string> default_modes(const ModelConfig& config, const std::vector<PeerSpec>& peers) {
-    std::vector<std::string> modes = {to_string(config.adjacency)};
-    for (const auto& peer : peers)
-      if (std::find(modes.begin(), modes.end(), peer.adj) == modes.end()) modes.push_back(peer.adj);
-    return modes;
+  // --adj given: each of its modes with the preset's features. Else the preset's computation and
+  // every other one a selected peer uses (bench/peers.hpp), unless --features fixes the features
+  // of every row: then each peer's adjacency with those.
+  std::vector<Computation> computations(const ModelConfig& config, const std::vector<PeerSpec>& peers,
+                                        const std::vector<std::string>& model_args) const {
+    const std::string features = to_string(config.features);
+    std::vector<Computation> list;
+    if (!adj.empty()) {
+      for (const auto& m : split_list(adj)) list.push_back({m, features});
+      return list;
+    }
+    const bool features_given = std::find(model_args.begin(), model_args.end(), "--features") != model_args.end();
+    std::vector<PeerSpec> pairing = peers;
+    if (features_given)
+      for (auto& peer : pairing) peer.features = features;
+    return default_computations({to_string(config.adjacency), features}, pairing);
   }
 
   void run() {
@@ -236,9 +256,9 @@ struct BenchCommand {
     const std::vector<PeerSpec> selected_peers = select_peers(peers);  // unknown names fail now
     if (!reference.empty()) published_rows(reference, "");             // so does an unknown --reference
     timings();                                                         // and an unknown --timing word
-    std::vector<std::string> modes = adj.empty() ? default_modes(config, selected_peers) : split_list(adj);
+    const std::vector<Computation> modes = computations(config, selected_peers, model_args);
     for (const auto& m : modes)
-      if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
+      if (m.adj != "dense" && m.adj != "sparse") fail("--adj: '" + m.adj + "' is neither dense nor sparse");
 
     nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/" + utc_date() + "-" + environment.value("host", "host");
@@ -260,7 +280,7 @@ struct BenchCommand {
                      {"classes", problem.num_classes}};
       std::filesystem::create_directories(out + "/problems");
       export_problem(problem, source.problem_dir);
-      for (auto& row : backend_rows(source, modes, model_args, self)) rows.push_back(std::move(row));
+      for (auto& row : backend_rows(source, modes, model_args, self, config)) rows.push_back(std::move(row));
       for (auto& row : peer_rows(source, config.epochs)) rows.push_back(std::move(row));
     }
 
@@ -355,8 +375,9 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   command->source_flags.add_to(*sub);
   sub->add_option("--adj", command->adj,
-                  "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse "
-                  "(default: the preset's, plus any other a selected peer uses)");
+                  "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse, with the preset's "
+                  "features (default: the preset's adjacency and features, plus every other pair a selected peer "
+                  "uses, so each peer has a gcnbench row of the same computation)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
   sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
       ->capture_default_str()

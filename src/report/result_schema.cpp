@@ -90,8 +90,8 @@ const Field kMeasured[] = {
     {"test_loss_mean", Kind::Number, true},
     {"peak_host_bytes", Kind::Integer, false},
     {"peak_device_bytes", Kind::Integer, false},
-    {"speedup", Kind::Number, false},
-    {"baseline", Kind::String, false},
+    {"speedup", Kind::Number, true},  // null: timed by dispatch, or another computation than the baseline's
+    {"baseline", Kind::String, true},
 };
 const char* kEpochStats[] = {"mean", "std", "median", "min", "max", "ci95_low", "ci95_high"};
 const char* kEnvironment[] = {"host",       "date",         "cpu_model", "cpu_cores", "memory_bytes",

@@ -67,7 +67,7 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
 
   TextTable table;
   if (show_host) table.header.push_back("host");
-  for (const char* h : {"dataset", "implementation", "device", "adj", "epoch ms (mean ± std)", "median", "min",
+  for (const char* h : {"dataset", "implementation", "device", "adj", "features", "epoch ms (mean ± std)", "median", "min",
                         "95% CI", "n", "test acc", "peak RSS", "peak device", "speedup"})
     table.header.push_back(h);
   for (const auto& row : rows) {
@@ -78,7 +78,8 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
       std::vector<std::string> cells;
       if (show_host) cells.push_back("published");
       cells.insert(cells.end(), {row.value("dataset", ""), implementation_cell(row), row.value("device", ""),
-                                 row.value("adj", ""), format_ms(row["epoch_ms"]["mean"].get<double>()), none, none,
+                                 row.value("adj", ""), text(row.value("features", nlohmann::json())),
+                                 format_ms(row["epoch_ms"]["mean"].get<double>()), none, none,
                                  none, none, none, none, none, none});
       table.cells.push_back(std::move(cells));
       continue;
@@ -92,8 +93,9 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
     if (show_host) cells.push_back(row.value("host", ""));
     const uint64_t device_bytes = row.value("peak_device_bytes", uint64_t{0});
     cells.insert(cells.end(),
-                 {row.value("dataset", ""), implementation_cell(row), row.value("device", ""),
-                  row.value("adj", ""), format_ms(t["mean"].get<double>()) + " ± " + format_ms(t["std"].get<double>()),
+                 {row.value("dataset", ""), implementation_cell(row), row.value("device", ""), row.value("adj", ""),
+                  text(row.value("features", nlohmann::json())),
+                  format_ms(t["mean"].get<double>()) + " ± " + format_ms(t["std"].get<double>()),
                   format_ms(t["median"].get<double>()), format_ms(t["min"].get<double>()),
                   format_ms(t["ci95_low"].get<double>()) + "–" + format_ms(t["ci95_high"].get<double>()),
                   text(t.contains("n") ? t["n"] : t["samples"]),
@@ -107,6 +109,9 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
     table.cells.push_back(std::move(cells));
   }
   if (any_dispatch) table.footnotes.push_back(std::string("(dispatch time): ") + kDispatchNote + ".");
+  table.footnotes.push_back(
+      "speedup: against the baseline of the same computation (adjacency, features, preset, timing), by default "
+      "PyTorch on the CPU; '-' where the row computes something else than the requested baseline.");
   for (const auto& source : sources)
     table.footnotes.push_back("(published): not measured here; from " + source +
                               ", the MLX-vs-CUDA benchmark's own figures (mean over 50 epochs x 5 runs, no warm-up; "

@@ -76,12 +76,25 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
     }
   }
   std::map<std::string, std::string> status;
-  for (const auto& row : rows) status[row["label"].get<std::string>()] = row["status"].get<std::string>();
+  std::map<std::string, nlohmann::json> by_label;
+  for (const auto& row : rows) {
+    status[row["label"].get<std::string>()] = row["status"].get<std::string>();
+    by_label[row["label"].get<std::string>()] = row;
+  }
   EXPECT_EQ(status["gcnbench-cpu-ref/cpu/dense"], "ok");
-  // jax-sparse is among the peers, so without --adj gcnbench runs the sparse adjacency too.
-  EXPECT_EQ(status["gcnbench-cpu-ref/cpu/sparse"], "ok");
+  // jax-sparse is among the peers (sparse A_hat and sparse X), so without --adj gcnbench runs that
+  // computation too: the preset's features are dense, so its label says "+sparse-x".
+  EXPECT_EQ(status["gcnbench-cpu-ref/cpu/sparse+sparse-x"], "ok");
+  EXPECT_EQ(by_label["gcnbench-cpu-ref/cpu/sparse+sparse-x"]["features"], "sparse");
+  EXPECT_EQ(by_label["gcnbench-cpu-ref/cpu/dense"]["features"], "dense");
   if (torch) {
     EXPECT_EQ(status["torch-dense/cpu/dense"], "ok");
+    // Speedups compare like with like: the dense row against torch-dense, the sparse one not.
+    EXPECT_EQ(by_label["gcnbench-cpu-ref/cpu/dense"]["baseline"], "torch-dense/cpu/dense");
+    EXPECT_NE(by_label["gcnbench-cpu-ref/cpu/sparse+sparse-x"]["baseline"], "torch-dense/cpu/dense");
+  }
+  if (jax) {
+    EXPECT_EQ(by_label["jax-sparse/cpu/sparse"]["baseline"], by_label["gcnbench-cpu-ref/cpu/sparse+sparse-x"]["baseline"]);
   }
   if (!jax) {  // absent from this machine: listed, with the reason
     EXPECT_EQ(status["jax-dense/cpu/dense"], "skipped");

@@ -51,6 +51,11 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
        {"framework", "framework_version", "device_name", "features", "threads", "blas", "layers", "config"})
     row[key] = summary_field(outcome, key);
   if (row["features"].is_null() && !r.features.empty()) row["features"] = r.features;  // a row that never ran
+  for (const auto& run : outcome.runs)  // `bench --profile`: the first run's, the one profiled
+    if (run.profile.is_object()) {
+      row["profile"] = run.profile;
+      break;
+    }
 
   // samples: every timed epoch of every run; run_means: one per run, the statistical unit.
   std::vector<double> samples, run_means, accuracies, losses;

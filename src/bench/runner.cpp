@@ -29,6 +29,8 @@ std::string parse_child_output(const std::vector<std::string>& lines, RunOutcome
     const std::string kind = event["event"].is_string() ? event["event"].get<std::string>() : "";
     if (kind == "run") run.run_event = event;
     if (kind == "summary") run.summary_event = event;
+    if (kind == "profile") run.profile["steps"].push_back(event);
+    if (kind == "profile_summary") run.profile["summary"] = event;
     if (kind == "skipped") skipped_reason = event.value("reason", std::string("skipped (no reason given)"));
   }
   if (!skipped_reason.empty()) return "";

@@ -29,6 +29,7 @@ struct RunOutcome {
   uint64_t seed = 0;
   nlohmann::json run_event;                  // the "run" line
   nlohmann::json summary_event;              // the "summary" line
+  nlohmann::json profile;                    // `train --profile`: {"steps": [...], "summary": {...}}, or null
   double wall_ms = 0;                        // the whole child process
   double load_before = -1, load_after = -1;  // the 1-minute load average around it (-1: unknown)
 };

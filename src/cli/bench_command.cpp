@@ -47,7 +47,7 @@ struct BenchCommand {
   std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
   SourceFlags source_flags;
   std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir(), timing_list, reference;
-  int runs = 5, epochs = 0, warmup = 5, threads = 0;
+  int runs = 5, epochs = 0, warmup = 5, threads = 0, profile = 0;
   double timeout_s = 600;
   bool force = false, per_run_timing = false;
   CLI::App* app = nullptr;
@@ -151,9 +151,12 @@ struct BenchCommand {
           base.insert(base.end(), model_args.begin(), model_args.end());
           base.insert(base.end(), {"--adj", mode.adj});
           if (mode.features != to_string(config.features)) base.insert(base.end(), {"--features", mode.features});
-          row.command = [base](uint64_t seed) {
+          // --profile: the first run's process profiles more epochs after its timed ones.
+          const int profiled = timing == "dispatch" ? 0 : profile;
+          row.command = [base, profiled](uint64_t seed) {
             auto argv = base;
             argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
+            if (profiled > 0 && seed == 0) argv.insert(argv.end(), {"--profile", std::to_string(profiled)});
             return argv;
           };
           rows.push_back(std::move(row));
@@ -379,6 +382,11 @@ void add_bench_command(CLI::App& app) {
                   "features (default: the preset's adjacency and features, plus every other pair a selected peer "
                   "uses, so each peer has a gcnbench row of the same computation)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
+  sub->add_option("--profile", command->profile,
+                  "Also time each step of this many epochs after the first run of every gcnbench row (train "
+                  "--profile): in results.jsonl as `profile` and in report.md (0: off)")
+      ->capture_default_str()
+      ->check(integer_in(0, 100000));
   sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
       ->capture_default_str()
       ->check(integer_in(1, 100000));

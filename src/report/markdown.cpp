@@ -47,6 +47,31 @@ std::string render_environment_markdown(const nlohmann::json& env) {
   return out;
 }
 
+std::string render_profiles_markdown(const std::vector<nlohmann::json>& rows) {
+  std::string out;
+  for (const auto& row : rows) {
+    if (!row.contains("profile") || !row["profile"].is_object() || !row["profile"].contains("steps")) continue;
+    const auto& p = row["profile"];
+    if (out.empty())
+      out = "\n## Where each epoch goes (`--profile`)\n\nEach step's median over the profiled epochs of the row's "
+            "first run, beside its floor: the larger of its least bytes at the copy bandwidth and its flops at the "
+            "FMA peak, both measured by the backend's probes in that process (docs/results-schema.md, profile).\n";
+    const auto& sum = p.value("summary", nlohmann::json::object());
+    out += "\n### " + row.value("label", "") + " (" + row.value("dataset", "") + ")\n\n";
+    if (sum.is_object() && sum.contains("epoch_ms"))
+      out += "Epoch " + format_number("%.4f", sum.value("epoch_ms", 0.0)) + " ms as the sum of its steps, floor " +
+             format_number("%.4f", sum.value("floor_ms", 0.0)) + " ms; copy " +
+             format_number("%.0f", sum.value("copy_gb_per_s", 0.0)) + " GB/s, FMA " +
+             format_number("%.0f", sum.value("fma_gflop_per_s", 0.0)) + " GFLOP/s.\n\n";
+    out += "| step | op | shape | ms | of floor |\n|---|---|---|---:|---:|\n";
+    for (const auto& s : p["steps"])
+      out += "| " + s.value("step", "") + " | " + s.value("op", "") + " | " + s.value("shape", "") + " | " +
+             format_number("%.4f", s.value("ms", 0.0)) + " | " +
+             format_number("%.1f%%", 100 * s.value("floor_fraction", 0.0)) + " |\n";
+  }
+  return out;
+}
+
 std::string render_report_markdown(const std::vector<nlohmann::json>& rows, const ReportText& text) {
   std::string out = "# " + text.title + "\n\n";
   if (!text.command_line.empty()) out += "```\n" + text.command_line + "\n```\n\n";
@@ -63,6 +88,7 @@ std::string render_report_markdown(const std::vector<nlohmann::json>& rows, cons
       "time of the baseline (" +
       (baseline_list.empty() ? std::string("-") : baseline_list) + ") divided by the row's.\n";
   for (const auto& note : text.notes) out += "\nNote: " + note + "\n";
+  out += render_profiles_markdown(rows);
   out += "\n## Chart\n\n";
   out += text.chart_png.empty() ? "No chart: " + text.chart_note + "\n" : "![epoch time](" + text.chart_png + ")\n";
 

@@ -16,6 +16,9 @@ struct ReportText {
   std::vector<std::string> notes;   // warnings (baseline not found...)
 };
 
+// The per-step profiles of the rows that carry one (`bench --profile`), a table each; "" when none.
+std::string render_profiles_markdown(const std::vector<nlohmann::json>& rows);
+
 // One machine's environment as a Markdown list: host, date, OS, CPU, memory, GPU, compiler,
 // BLAS, gcnbench's commit, the command.
 std::string render_environment_markdown(const nlohmann::json& environment);

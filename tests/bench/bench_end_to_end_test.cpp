@@ -140,6 +140,28 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
 // --reference mlx-gcn: the MLX-vs-CUDA benchmark's published Cora figures as rows of their own,
 // marked as not measured here, in results.jsonl (valid rows), the CSV, the tables and the chart;
 // they get no speedup. --timing dispatch adds no row for a CPU backend (nothing to show there).
+// --profile: the first run of each gcnbench row profiles its epoch; the steps are kept in the row
+// and shown in report.md, and the timed epochs are the row's as without it.
+TEST_F(BenchEndToEnd, ProfileKeepsEachStepOfTheFirstRun) {
+  const ProcessResult r = run_process({binary(), "bench", "--synthetic", kGraph, "--backends", "cpu", "--adj", "sparse",
+                                       "--runs", "2", "--epochs", "3", "--warmup", "1", "--peers", "none", "--profile",
+                                       "2", "--out", out_});
+  ASSERT_TRUE(r.succeeded()) << r.describe_failure(0) << "\n" << r.stderr_tail;
+  const auto rows = read_results_jsonl(out_ + "/results.jsonl");
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& row = rows.front();
+  ASSERT_EQ(row["status"], "ok");
+  EXPECT_EQ(row["epoch_ms"]["samples"], 2 * 3);
+  ASSERT_TRUE(row.contains("profile")) << row.dump();
+  ASSERT_TRUE(row["profile"]["steps"].is_array());
+  EXPECT_GT(row["profile"]["steps"].size(), 5u);
+  EXPECT_EQ(row["profile"]["summary"]["epochs"], 2);
+  EXPECT_EQ(row["profile"]["steps"][0]["event"], "profile");
+  const std::string report = read_file(out_ + "/report.md");
+  EXPECT_NE(report.find("## Where each epoch goes"), std::string::npos) << report;
+  EXPECT_NE(report.find("| adam | adam_update |"), std::string::npos) << report;
+}
+
 TEST_F(BenchEndToEnd, PublishedReferenceRowsStandBesideMeasuredOnes) {
   const ProcessResult r =
       run_process({binary(),      "bench",   "--dataset", "cora",     "--backends", "cpu", "--adj",   "sparse",

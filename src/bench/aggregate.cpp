@@ -163,6 +163,40 @@ void add_graph_size(nlohmann::json& row, const nlohmann::json& size) {
   if (seconds > 0) row["adjacency_entries_per_s"] = size["adjacency_entries"].get<double>() / seconds;
 }
 
+void apply_floors(std::vector<nlohmann::json>& rows) {
+  // The floor of each (dataset, computation, device, host): from the first profiled row of it.
+  struct Floor {
+    double ms, bytes;
+    std::string from;
+  };
+  std::map<std::string, Floor> floors;
+  const auto key = [](const nlohmann::json& row) {
+    return row.value("dataset", "") + "|" + computation_of(row) + "|" + row.value("device", "") + "|" +
+           row.value("host", "");
+  };
+  for (const auto& row : rows) {
+    if (!comparable(row) || !row.contains("profile") || !row["profile"].is_object()) continue;
+    const auto& summary = row["profile"].value("summary", nlohmann::json::object());
+    if (!summary.is_object() || !summary.value("floor_ms", nlohmann::json()).is_number()) continue;
+    double bytes = 0;
+    for (const auto& s : row["profile"].value("steps", nlohmann::json::array())) bytes += s.value("bytes", 0.0);
+    floors.emplace(key(row), Floor{summary["floor_ms"].get<double>(), bytes, row.value("label", "")});
+  }
+  for (auto& row : rows) {
+    if (!comparable(row)) continue;
+    row["floor_ms"] = nullptr;
+    row["floor_fraction"] = nullptr;
+    row["epoch_gb_per_s"] = nullptr;
+    const auto found = floors.find(key(row));
+    if (found == floors.end()) continue;
+    const Floor& f = found->second;
+    row["floor_ms"] = f.ms;
+    row["floor_fraction"] = f.ms / mean_ms(row);
+    row["epoch_gb_per_s"] = f.bytes / (mean_ms(row) * 1e6);
+    row["floor_from"] = f.from;
+  }
+}
+
 std::string computation_of(const nlohmann::json& row) {
   const auto word = [&](const char* key) {
     return row.contains(key) && row[key].is_string() ? row[key].get<std::string>() : std::string("?");

@@ -37,6 +37,13 @@ std::string computation_of(const nlohmann::json& row);
 // "speedup_note" saying why. Returns a warning when the requested baseline is not among the rows.
 std::string apply_speedups(std::vector<nlohmann::json>& rows, const std::string& baseline);
 
+// Sets "floor_ms" (the least time the epoch's traffic and arithmetic take on the row's device: the
+// sum of the step floors of a gcnbench row profiled with `bench --profile`, on the same dataset,
+// computation, device and host, the peers' included), "floor_fraction" (floor_ms over the row's
+// mean epoch time), "epoch_gb_per_s" (the epoch's least bytes over its mean time) and "floor_from"
+// (the profiled row's label); null where no such profile is.
+void apply_floors(std::vector<nlohmann::json>& rows);
+
 // Measured rows first, fastest first; then published reference rows (fastest first), failed,
 // skipped (stable otherwise).
 void sort_rows(std::vector<nlohmann::json>& rows);

@@ -47,7 +47,7 @@ struct BenchCommand {
   std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
   SourceFlags source_flags;
   std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir(), timing_list, reference;
-  int runs = 5, epochs = 0, warmup = 5, threads = 0, profile = 0;
+  int runs = 5, epochs = 0, warmup = 5, threads = 0, profile = 5;
   double timeout_s = 600;
   bool force = false, per_run_timing = false;
   CLI::App* app = nullptr;
@@ -309,6 +309,7 @@ struct BenchCommand {
       text.notes.push_back(note);
     };
     if (const std::string warning = apply_speedups(results, baseline); !warning.empty()) warn(warning);
+    apply_floors(results);
     for (const auto& row : results)
       if (row.contains("warnings") && row["warnings"].is_array())
         for (const auto& w : row["warnings"])
@@ -384,7 +385,8 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
   sub->add_option("--profile", command->profile,
                   "Also time each step of this many epochs after the first run of every gcnbench row (train "
-                  "--profile): in results.jsonl as `profile` and in report.md (0: off)")
+                  "--profile): in results.jsonl as `profile` and in report.md; its floor gives every row of the same "
+                  "computation and device its `of floor` column (0: off)")
       ->capture_default_str()
       ->check(integer_in(0, 100000));
   sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")

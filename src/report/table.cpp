@@ -68,7 +68,7 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
   TextTable table;
   if (show_host) table.header.push_back("host");
   for (const char* h : {"dataset", "implementation", "device", "adj", "features", "epoch ms (mean ± std)", "median", "min",
-                        "95% CI", "n", "test acc", "peak RSS", "peak device", "speedup"})
+                        "95% CI", "n", "test acc", "peak RSS", "peak device", "speedup", "of floor"})
     table.header.push_back(h);
   for (const auto& row : rows) {
     const std::string where = row.value("label", "") + " (" + row.value("dataset", "") +
@@ -80,7 +80,7 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
       cells.insert(cells.end(), {row.value("dataset", ""), implementation_cell(row), row.value("device", ""),
                                  row.value("adj", ""), text(row.value("features", nlohmann::json())),
                                  format_ms(row["epoch_ms"]["mean"].get<double>()), none, none,
-                                 none, none, none, none, none, none});
+                                 none, none, none, none, none, none, none});
       table.cells.push_back(std::move(cells));
       continue;
     }
@@ -105,13 +105,18 @@ TextTable make_table(const std::vector<nlohmann::json>& rows) {
                       : "n/a",
                   format_bytes(row.value("peak_host_bytes", uint64_t{0})),
                   device_bytes ? format_bytes(device_bytes) : "-",
-                  row["speedup"].is_number() ? format_number("%.2fx", row["speedup"].get<double>()) : "-"});
+                  row["speedup"].is_number() ? format_number("%.2fx", row["speedup"].get<double>()) : "-",
+                  row.value("floor_fraction", nlohmann::json()).is_number()
+                      ? format_number("%.1f%%", 100 * row["floor_fraction"].get<double>())
+                      : "-"});
     table.cells.push_back(std::move(cells));
   }
   if (any_dispatch) table.footnotes.push_back(std::string("(dispatch time): ") + kDispatchNote + ".");
   table.footnotes.push_back(
       "speedup: against the baseline of the same computation (adjacency, features, preset, timing), by default "
-      "PyTorch on the CPU; '-' where the row computes something else than the requested baseline.");
+      "PyTorch on the CPU; '-' where the row computes something else than the requested baseline. of floor: the "
+      "least time of the epoch's traffic and arithmetic on the row's device (bench --profile's gcnbench row of the "
+      "same computation) over the row's mean epoch time.");
   for (const auto& source : sources)
     table.footnotes.push_back("(published): not measured here; from " + source +
                               ", the MLX-vs-CUDA benchmark's own figures (mean over 50 epochs x 5 runs, no warm-up; "
@@ -155,7 +160,7 @@ std::string render_markdown(const TextTable& table) {
     return out + "\n";
   };
   std::string out = line(table.header) + "|";
-  for (size_t c = 0; c < table.header.size(); ++c) out += c + 9 < table.header.size() ? "---|" : "---:|";  // the last 9 columns are numbers
+  for (size_t c = 0; c < table.header.size(); ++c) out += c + 10 < table.header.size() ? "---|" : "---:|";  // the last 10 columns are numbers
   out += "\n";
   for (const auto& row : table.cells) out += line(row);
   for (const auto& note : table.footnotes) out += "\n" + note + "\n";

@@ -85,5 +85,25 @@ TEST(LikeWithLike, ARequestedBaselineLeavesOtherComputationsWithoutASpeedup) {
   EXPECT_EQ(by_label(again)["gcnbench-cpu/cpu/dense"]["baseline"], "torch-dense/cpu/dense");
 }
 
+// The floor of a profiled gcnbench row goes to every row of its computation on its device, the
+// peers' included, and to no other.
+TEST(LikeWithLike, AProfiledRowGivesItsFloorToItsComputationOnItsDevice) {
+  std::vector<nlohmann::json> rows = table_rows();
+  for (auto& r : rows) {
+    r["device"] = r["label"].get<std::string>().find("/cuda/") != std::string::npos ? "cuda" : "cpu";
+    r["host"] = "vm";
+  }
+  rows[2]["profile"] = {{"summary", {{"floor_ms", 0.5}}},
+                        {"steps", {{{"bytes", 1e6}}, {{"bytes", 3e6}}}}};  // gcnbench-cpu/cpu/dense
+  apply_floors(rows);
+  auto r = by_label(rows);
+  EXPECT_DOUBLE_EQ(r["gcnbench-cpu/cpu/dense"]["floor_fraction"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(r["torch-dense/cpu/dense"]["floor_fraction"].get<double>(), 0.05);
+  EXPECT_DOUBLE_EQ(r["torch-dense/cpu/dense"]["epoch_gb_per_s"].get<double>(), 4e6 / (10.0 * 1e6));
+  EXPECT_EQ(r["torch-dense/cpu/dense"]["floor_from"], "gcnbench-cpu/cpu/dense");
+  EXPECT_TRUE(r["torch-sparse/cpu/sparse"]["floor_ms"].is_null());              // another computation
+  EXPECT_TRUE(r["gcnbench-cuda/cuda/dense (per run)"]["floor_ms"].is_null());   // another device and timing
+}
+
 }  // namespace
 }  // namespace gcn

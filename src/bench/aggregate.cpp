@@ -48,7 +48,8 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
                         {"environment", context.environment}};
   if (outcome.status == "failed") row["stderr_tail"] = outcome.stderr_tail;
   for (const char* key :
-       {"framework", "framework_version", "device_name", "features", "threads", "blas", "layers", "config"})
+       {"framework", "framework_version", "python_version", "device_name", "features", "threads", "blas", "layers",
+        "config"})
     row[key] = summary_field(outcome, key);
   if (row["features"].is_null() && !r.features.empty()) row["features"] = r.features;  // a row that never ran
   for (const auto& run : outcome.runs)  // `bench --profile`: the first run's, the one profiled

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "backends/backend.hpp"
 #include "bench/aggregate.hpp"
@@ -218,6 +219,23 @@ struct BenchCommand {
     return rows;
   }
 
+  // Each peer that ran: its interpreter, that interpreter's Python version and the framework's
+  // version, from its first run's summary.
+  static nlohmann::json peer_versions(const std::vector<RowOutcome>& outcomes) {
+    nlohmann::json list = nlohmann::json::array();
+    std::set<std::string> seen;
+    for (const auto& o : outcomes) {
+      if (o.row.python.empty() || o.runs.empty() || !seen.insert(o.row.implementation).second) continue;
+      const auto& s = o.runs.front().summary_event;
+      list.push_back({{"implementation", o.row.implementation},
+                      {"python", o.row.python},
+                      {"python_version", s.value("python_version", nlohmann::json())},
+                      {"framework", s.value("framework", nlohmann::json())},
+                      {"framework_version", s.value("framework_version", nlohmann::json())}});
+    }
+    return list;
+  }
+
   static std::string incomplete_note(int signal, const std::vector<nlohmann::json>& results) {
     size_t runs = 0;
     for (const auto& row : results)
@@ -295,6 +313,7 @@ struct BenchCommand {
     options.progress = isatty(STDERR_FILENO);
     const std::vector<RowOutcome> outcomes = run_rows(rows, options);
     environment["end"] = machine_state();  // clocks, temperatures and load after the runs
+    environment["peers"] = peer_versions(outcomes);
 
     RowContext context{config.preset, config.epochs, warmup, environment};
     std::vector<nlohmann::json> results;

@@ -44,6 +44,10 @@ std::string render_environment_markdown(const nlohmann::json& env) {
   item("gcnbench",
        value_text(field(env, "gcnbench_version")) + " (commit " + value_text(field(env, "git_commit")) + ")");
   item("command", std::string("`") + value_text(field(env, "command_line")) + "`");
+  for (const auto& peer : env.value("peers", nlohmann::json::array()))
+    item(("peer " + value_text(field(peer, "implementation"))).c_str(),
+         value_text(field(peer, "framework")) + " " + value_text(field(peer, "framework_version")) + ", Python " +
+             value_text(field(peer, "python_version")) + " (`" + value_text(field(peer, "python")) + "`)");
   return out;
 }
 

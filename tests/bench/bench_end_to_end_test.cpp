@@ -92,6 +92,15 @@ TEST_F(BenchEndToEnd, WritesEveryOutputFile) {
     // Speedups compare like with like: the dense row against torch-dense, the sparse one not.
     EXPECT_EQ(by_label["gcnbench-cpu-ref/cpu/dense"]["baseline"], "torch-dense/cpu/dense");
     EXPECT_NE(by_label["gcnbench-cpu-ref/cpu/sparse+sparse-x"]["baseline"], "torch-dense/cpu/dense");
+    // The environment names the peer's interpreter, its Python and torch versions.
+    bool listed = false;
+    for (const auto& peer : by_label["torch-dense/cpu/dense"]["environment"]["peers"])
+      if (peer["implementation"] == "torch-dense") {
+        listed = true;
+        EXPECT_TRUE(peer["python_version"].is_string()) << peer.dump();
+        EXPECT_TRUE(peer["framework_version"].is_string()) << peer.dump();
+      }
+    EXPECT_TRUE(listed);
   }
   if (jax) {
     EXPECT_EQ(by_label["jax-sparse/cpu/sparse"]["baseline"], by_label["gcnbench-cpu-ref/cpu/sparse+sparse-x"]["baseline"]);

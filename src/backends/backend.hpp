@@ -37,6 +37,8 @@ struct BackendOptions {
   int threads = 0;                  // cpu: 0 = all cores
   int device = 0;                   // cuda: device ordinal
   bool sync_every_epoch = false;    // cuda: read metrics back after every epoch
+  int ranks = 0;                    // cpu-ref, cpu: >= 1 trains as that many simulated ranks
+                                    // (backends/multigpu/backend.hpp); 0: one device
 };
 
 struct BackendInfo {
@@ -46,6 +48,7 @@ struct BackendInfo {
   uint64_t peak_device_bytes = 0;   // device memory high-water mark (GPU backends)
   uint64_t device_free_bytes = 0;   // device memory free now (GPU backends; 0: no device)
   bool asynchronous = false;        // train_epoch may return before the work is done
+  int ranks = 0;                    // simulated ranks of a --ranks run; 0: one device
 };
 
 class Backend {
@@ -83,7 +86,8 @@ std::vector<std::string> known_backends();
 // Empty when backend `name` can run here, else why not (built without CUDA, no usable GPU).
 // Throws gcn::Error naming the known backends for a name that is none of them.
 std::string backend_skip_reason(const std::string& name);
-// Throws gcn::Error for an unknown name or a backend that cannot run here (saying why).
+// Throws gcn::Error for an unknown name or a backend that cannot run here (saying why), and for
+// options.ranks on a backend that has no multi-rank form (cuda).
 std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options);
 
 }  // namespace gcn

@@ -33,7 +33,8 @@ OpCost op_cost(const std::string& op, int64_t m_, int64_t k_, int64_t n_, int64_
   if (op == "dropout") return {kFloat * 2 * m * n, m * n};
   if (op == "dropout_mask") return {m * n / 8, 0};
   if (op == "zero") return {kFloat * m * n, 0};
-  if (op == "epoch_counter") return {0, 0};
+  if (op == "epoch_counter" || op == "rank_steps") return {0, 0};
+  if (op == "all_reduce") return {kFloat * m, m};
   fail("no cost for op '" + op + "'");
 }
 

@@ -5,6 +5,7 @@
 #include "backends/backend.hpp"
 #include "backends/cpu_ref/backend.hpp"
 #include "backends/memory_footprint.hpp"
+#include "backends/multigpu/backend.hpp"
 #include "backends/op_runner.hpp"
 #include "core/error.hpp"
 
@@ -22,6 +23,8 @@ namespace {
 struct BackendEntry {
   const char* name;
   std::function<std::unique_ptr<Backend>(const BackendOptions&)> make;
+  // The dense kernels of its ranks under --ranks; null: no multi-rank form.
+  multigpu::RankKernels (*rank_kernels)();
   // Empty when the backend can run on this machine, else the reason it cannot.
   std::function<std::string()> unavailable_reason;
   std::function<BackendFootprint(const GraphShape&, const ModelConfig&, const BackendOptions&)> footprint;
@@ -30,12 +33,14 @@ struct BackendEntry {
 
 const std::vector<BackendEntry>& registry() {
   static const std::vector<BackendEntry> entries = {
-    {"cpu-ref", make_cpu_ref_backend, [] { return std::string(); }, cpu_ref_memory_footprint, cpu_ref_prepare_op},
+    {"cpu-ref", make_cpu_ref_backend, multigpu::reference_rank_kernels, [] { return std::string(); },
+     cpu_ref_memory_footprint, cpu_ref_prepare_op},
 #ifdef GCNBENCH_HAVE_CPU_BACKEND
-    {"cpu", make_cpu_backend, [] { return std::string(); }, cpu_memory_footprint, cpu_prepare_op},
+    {"cpu", make_cpu_backend, multigpu::cpu_rank_kernels, [] { return std::string(); }, cpu_memory_footprint,
+     cpu_prepare_op},
 #endif
 #if defined(GCNBENCH_HAVE_CUDA)
-    {"cuda", make_cuda_backend, cuda_unavailable_reason, cuda_memory_footprint, cuda_prepare_op},
+    {"cuda", make_cuda_backend, nullptr, cuda_unavailable_reason, cuda_memory_footprint, cuda_prepare_op},
 #endif
   };
   return entries;
@@ -100,7 +105,10 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOpti
     if (name != entry.name) continue;
     const std::string reason = entry.unavailable_reason();
     if (!reason.empty()) fail("backend '" + name + "' cannot run here: " + reason);
-    return entry.make(options);
+    if (options.ranks == 0) return entry.make(options);
+    if (!entry.rank_kernels)
+      fail("backend '" + name + "' has no --ranks form (simulated ranks run on the host: cpu-ref or cpu)");
+    return make_multirank_backend(entry.rank_kernels(), options);
   }
 #if !defined(GCNBENCH_HAVE_CUDA)
   if (name == "cuda")

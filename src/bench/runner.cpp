@@ -7,6 +7,7 @@
 #include "bench/environment.hpp"
 #include "bench/interrupt.hpp"
 #include "bench/process.hpp"
+#include "bench/train_events.hpp"
 
 namespace gcn {
 namespace {
@@ -20,24 +21,6 @@ void show_progress(bool enabled, const std::string& text) {
 }
 
 }  // namespace
-
-std::string parse_child_output(const std::vector<std::string>& lines, RunOutcome& run, std::string& skipped_reason) {
-  for (const auto& line : lines) {
-    if (line.empty() || line.front() != '{') continue;  // a stray print from a library
-    const nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!event.is_object() || !event.contains("event")) continue;
-    const std::string kind = event["event"].is_string() ? event["event"].get<std::string>() : "";
-    if (kind == "run") run.run_event = event;
-    if (kind == "summary") run.summary_event = event;
-    if (kind == "profile") run.profile["steps"].push_back(event);
-    if (kind == "profile_summary") run.profile["summary"] = event;
-    if (kind == "skipped") skipped_reason = event.value("reason", std::string("skipped (no reason given)"));
-  }
-  if (!skipped_reason.empty()) return "";
-  if (run.run_event.is_null()) return "no \"run\" line on stdout";
-  if (run.summary_event.is_null()) return "no \"summary\" line on stdout";
-  return "";
-}
 
 std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const RunnerOptions& options) {
   std::vector<RowOutcome> outcomes;

@@ -20,7 +20,7 @@ struct BenchRow {
   std::string features;        // how X is stored: "dense", "sparse"
   std::string dataset;
   std::string python;          // the interpreter (peers only)
-  std::string timing;          // "per-epoch", "per-run" or "dispatch" (model/trainer.hpp's Timing)
+  std::string timing;          // "per-epoch", "per-run" or "dispatch" (train/trainer.hpp's Timing)
   std::string skipped_reason;  // set before running: the row is listed as skipped
   std::function<std::vector<std::string>(uint64_t seed)> command;  // argv of one run
 };
@@ -49,10 +49,6 @@ struct RunnerOptions {
   std::string stderr_log;       // every child's stderr, appended
   bool progress = false;        // a live line on stderr
 };
-
-// Parses one child's stdout lines. Returns an empty string on success, else what is missing.
-// A peer's {"event":"skipped"} line sets `skipped_reason`.
-std::string parse_child_output(const std::vector<std::string>& lines, RunOutcome& run, std::string& skipped_reason);
 
 // Stops early, keeping the runs completed so far, once interrupt_signal() is set (rows never run
 // are then skipped, "not run").

@@ -24,7 +24,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
-#include "data/export.hpp"
+#include "model/problem_files.hpp"
 #include "model/problem.hpp"
 #include "report/result_dir.hpp"
 #include "report/table.hpp"

@@ -6,7 +6,7 @@
 #include "cli/flag_checks.hpp"
 #include "cli/options.hpp"
 #include "cli/problem_loading.hpp"
-#include "data/export.hpp"
+#include "model/problem_files.hpp"
 #include "model/problem.hpp"
 
 namespace gcn::cli {

@@ -21,5 +21,7 @@ CLI::Validator non_empty_path();
 // Largest thread count any command accepts: far above any machine's cores, low enough that
 // OpenMP and OpenBLAS (whose Debian build allows 64 threads) never see an absurd request.
 constexpr int64_t kMaxThreads = 1024;
+// Largest --ranks: each simulated rank is a thread holding a replica of the parameters.
+constexpr int64_t kMaxRanks = 1024;
 
 }  // namespace gcn::cli

@@ -11,7 +11,7 @@
 #include "bench/op_timing.hpp"
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
-#include "data/export.hpp"
+#include "model/problem_files.hpp"
 
 namespace gcn::cli {
 namespace {

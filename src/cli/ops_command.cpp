@@ -23,7 +23,7 @@
 #include "cli/problem_loading.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
-#include "data/export.hpp"
+#include "model/problem_files.hpp"
 #include "model/config.hpp"
 #include "report/op_report.hpp"
 #include "report/result_dir.hpp"

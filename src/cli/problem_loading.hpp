@@ -9,7 +9,7 @@
 #include "backends/backend.hpp"
 #include "cli/options.hpp"
 #include "model/problem.hpp"
-#include "model/run_memory.hpp"
+#include "train/run_memory.hpp"
 
 namespace gcn::cli {
 

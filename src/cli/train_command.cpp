@@ -14,10 +14,10 @@
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "model/problem.hpp"
-#include "model/trainer.hpp"
+#include "train/trainer.hpp"
 #include "bench/epoch_profile.hpp"
 #include "report/profile_report.hpp"
-#include "report/train_events.hpp"
+#include "bench/train_events.hpp"
 
 namespace gcn::cli {
 namespace {
@@ -37,6 +37,7 @@ struct TrainCommand {
   std::string seeds = "0";
   std::string init_weights, save_initial_weights;
   int threads = 0;
+  int ranks = 0;
   int warmup = 0;
   bool json = false;
   bool sync_every_epoch = false;
@@ -67,6 +68,7 @@ struct TrainCommand {
     // The backend first: a misspelt --backend should not wait for a large graph to load.
     BackendOptions backend_options;
     backend_options.threads = threads;
+    backend_options.ranks = ranks;
     backend_options.sync_every_epoch = options.timing == Timing::PerEpoch;
     std::unique_ptr<Backend> engine = make_backend(backend, backend_options);
 
@@ -158,6 +160,10 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--seeds", command->seeds, "Seeds, one run each: 3, 0-9 or 0,4,7")->capture_default_str();
   sub->add_option("--threads", command->threads, "Threads for the cpu backend (0: all cores)")
       ->check(integer_in(0, kMaxThreads));
+  sub->add_option("--ranks", command->ranks,
+                  "Train as this many simulated ranks in one process (threads; the multi-GPU training step with "
+                  "its halo exchange and gradient all-reduce, docs/multi-gpu.md): cpu-ref and cpu, --adj sparse")
+      ->check(integer_in(1, kMaxRanks));
   sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs before the first run")
       ->capture_default_str()
       ->check(integer_in(0, kMaxEpochs));

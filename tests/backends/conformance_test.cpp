@@ -1,8 +1,9 @@
 // One conformance suite over every backend: each case is written once and runs on every backend
-// that this build has and this machine can run (cpu; cuda with a GPU), against cpu-ref (the
-// oracle). A case is a model configuration; the claim is the same for all of them: 20 epochs
-// with dropout 0.5 from the same Glorot seed give every epoch's train and val loss, and the
-// final test loss, within 1e-4 relative of cpu-ref's.
+// that this build has and this machine can run (cpu; cuda with a GPU; cpu-ref and cpu as
+// simulated ranks, backends/multigpu), against cpu-ref (the oracle). A case is a model
+// configuration; the claim is the same for all of them: 20 epochs with dropout 0.5 from the same
+// Glorot seed give every epoch's train and val loss, and the final test loss, within 1e-4
+// relative of cpu-ref's.
 //
 // Why 1e-4: the dropout masks are identical by construction (Philox keyed by seed, layer, epoch,
 // element); what differs is fp32 summation order (~1e-6 relative per product; cuBLAS without
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "backends/backend.hpp"
 #include "data/loaders.hpp"
@@ -73,10 +75,10 @@ std::vector<ConformanceCase> all_cases() {
         c.bias_before_aggregation = layers % 2 == 1;
         c.lr = 0.03;
         // Deep ReLU stacks amplify fp32 differences chaotically once a pre-activation lands
-        // within rounding of 0 (tests/dist says more). Four layers under dropout 0.5 at lr 0.03:
+        // within rounding of 0 (tests/backends/multigpu says more). Four layers under dropout 0.5 at lr 0.03:
         // one seed in ten parted from cpu-ref past 1e-4 within 20 epochs (without dropout at lr
         // 0.01, one in a hundred); three layers: about one in thirty. Not a bug, so these cases
-        // run on fixed seeds, as tests/dist does (GCNBENCH_TEST_SEED still overrides them).
+        // run on fixed seeds, as tests/backends/multigpu does (GCNBENCH_TEST_SEED still overrides them).
         uint64_t fixed_seed = 0;
         if (layers >= 3) fixed_seed = 4000 + cases.size();
         if (layers == 4) c.dropout = 0, c.lr = 0.01;
@@ -127,13 +129,25 @@ Curve train_curve(Backend& backend, const Problem& problem, uint64_t seed) {
 double relative(double got, double want) { return std::abs(got - want) / std::max(std::abs(want), 1e-12); }
 
 // The backends under test: every compiled one but the oracle (cuda is listed even in a build
-// without it, so that its absence shows as a skip, not as silence).
+// without it, so that its absence shows as a skip, not as silence), then the multi-rank form of
+// the host backends ("cpu-ref@3": `--backend cpu-ref --ranks 3`).
 std::vector<std::string> backends_under_test() {
   std::vector<std::string> names;
   for (const auto& name : compiled_backends())
     if (name != "cpu-ref") names.push_back(name);
   if (std::find(names.begin(), names.end(), "cuda") == names.end()) names.push_back("cuda");
+  names.push_back("cpu-ref@3");
+  if (std::find(names.begin(), names.end(), "cpu") != names.end()) names.push_back("cpu@2");
   return names;
+}
+
+// "cpu@2" -> ("cpu", ranks 2); "cuda" -> ("cuda", one device).
+std::pair<std::string, BackendOptions> backend_under_test(const std::string& entry) {
+  BackendOptions options;
+  const size_t at = entry.find('@');
+  if (at == std::string::npos) return {entry, options};
+  options.ranks = std::stoi(entry.substr(at + 1));
+  return {entry.substr(0, at), options};
 }
 
 std::string unavailable_reason(const std::string& backend) {
@@ -150,8 +164,11 @@ using Param = std::tuple<std::string, ConformanceCase>;
 class BackendConformance : public ::testing::TestWithParam<Param> {};
 
 TEST_P(BackendConformance, LossCurveMatchesCpuRef) {
-  const auto& [backend_name, c] = GetParam();
+  const auto& [entry, c] = GetParam();
+  const auto [backend_name, options] = backend_under_test(entry);
   if (const std::string why = unavailable_reason(backend_name); !why.empty()) GTEST_SKIP() << why;
+  if (options.ranks > 0 && c.config.adjacency == AdjacencyMode::Dense)
+    GTEST_SKIP() << "ranks split the sparse adjacency by rows: --ranks takes --adj sparse only";
   const uint64_t seed = c.fixed_seed && !std::getenv("GCNBENCH_TEST_SEED") ? c.fixed_seed : testing::fresh_seed();
   SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   // Sparse bag-of-words features (density 0.1), so that the dense and sparse feature modes differ.
@@ -160,7 +177,7 @@ TEST_P(BackendConformance, LossCurveMatchesCpuRef) {
   ASSERT_EQ(static_cast<int>(problem.widths().size()), c.config.layers + 1);
 
   auto reference = make_backend("cpu-ref", {});
-  auto backend = make_backend(backend_name, {});
+  auto backend = make_backend(backend_name, options);
   const Curve want = train_curve(*reference, problem, seed);
   const Curve got = train_curve(*backend, problem, seed);
   ASSERT_EQ(got.epochs.size(), want.epochs.size());
@@ -186,6 +203,8 @@ INSTANTIATE_TEST_SUITE_P(AllBackends, BackendConformance,
                          [](const auto& info) {
                            std::string backend = std::get<0>(info.param);
                            std::replace(backend.begin(), backend.end(), '-', '_');
+                           if (const size_t at = backend.find('@'); at != std::string::npos)
+                             backend = backend.substr(0, at) + "_ranks" + backend.substr(at + 1);
                            return backend + "_" + std::get<1>(info.param).name;
                          });
 

@@ -91,7 +91,9 @@ TEST(EpochProfile, MediansFloorsAndEventsFollowTheSteps) {
   double floor_sum = 0;
   for (const auto& s : p.steps) {
     EXPECT_DOUBLE_EQ(s.floor_ms, std::max(s.cost.bytes, s.cost.flops) / 1e6) << s.step;
-    if (s.ms > 0) EXPECT_DOUBLE_EQ(s.floor_fraction, s.floor_ms / s.ms);
+    if (s.ms > 0) {
+      EXPECT_DOUBLE_EQ(s.floor_fraction, s.floor_ms / s.ms);
+    }
     floor_sum += s.floor_ms;
   }
   EXPECT_NEAR(p.floor_ms, floor_sum, 1e-12);

@@ -11,7 +11,7 @@
 #include "data/loaders.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
-#include "model/trainer.hpp"
+#include "train/trainer.hpp"
 #include "support/random_inputs.hpp"
 
 namespace gcn {

@@ -9,11 +9,11 @@
 #include <filesystem>
 
 #include "backends/backend.hpp"
-#include "backends/cuda/test_hooks.hpp"
+#include "cuda/test_hooks.hpp"
 #include "core/error.hpp"
 #include "data/loaders.hpp"
 #include "model/problem.hpp"
-#include "model/trainer.hpp"
+#include "train/trainer.hpp"
 #include "support/random_inputs.hpp"
 
 namespace gcn {

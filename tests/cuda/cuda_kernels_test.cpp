@@ -11,7 +11,7 @@
 #include <random>
 
 #include "backends/cpu_ref/ops.hpp"
-#include "backends/cuda/test_hooks.hpp"
+#include "cuda/test_hooks.hpp"
 #include "support/random_inputs.hpp"
 
 namespace gcn {

@@ -16,7 +16,7 @@
 #include "data/loaders.hpp"
 #include "data_test_util.hpp"
 #include "model/problem.hpp"
-#include "model/trainer.hpp"
+#include "train/trainer.hpp"
 
 namespace gcn {
 namespace {

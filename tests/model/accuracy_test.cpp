@@ -4,7 +4,7 @@
 
 #include "backends/backend.hpp"
 #include "data/loaders.hpp"
-#include "model/trainer.hpp"
+#include "train/trainer.hpp"
 #include "support/random_problem.hpp"
 
 namespace gcn {

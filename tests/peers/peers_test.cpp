@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/export.hpp"
+#include "model/problem_files.hpp"
 #include "model/parameters.hpp"
-#include "../data/tiny_problem.hpp"
+#include "support/tiny_problem.hpp"
 
 namespace gcn {
 namespace {

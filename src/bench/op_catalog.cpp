@@ -8,8 +8,6 @@
 namespace gcn {
 namespace {
 
-constexpr double kFloat = 4, kIndex = 4, kOffset = 8;
-
 // The layer widths of a preset's model on a graph: features, hidden..., classes.
 struct PresetModel {
   const char* name;

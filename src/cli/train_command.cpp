@@ -129,9 +129,10 @@ struct TrainCommand {
       const auto number = [&](const char* key) {
         return summary[key].is_number() ? summary[key].get<double>() : std::numeric_limits<double>::quiet_NaN();
       };
+      const std::string trained_by = ranks > 0 ? backend + " as " + std::to_string(ranks) + " simulated ranks" : backend;
       std::printf("%s on %s (%s adjacency, %s features, preset %s): test_acc %s +- %s over %zu seed(s), "
                   "test_loss %s, epoch %.4f ms (median %.4f)\n",
-                  backend.c_str(), problem.dataset_name.c_str(), to_string(config.adjacency), to_string(config.features),
+                  trained_by.c_str(), problem.dataset_name.c_str(), to_string(config.adjacency), to_string(config.features),
                   config.preset.c_str(), metric_text(number("test_acc_mean")).c_str(),
                   metric_text(number("test_acc_std")).c_str(), runs.size(), metric_text(number("test_loss_mean")).c_str(),
                   number("epoch_ms_mean"), number("epoch_ms_median"));

@@ -100,13 +100,27 @@ void ModelOptions::add_to(CLI::App& app, const std::string& default_preset) {
                                   "Validation metrics from a separate eval-mode forward (kipf)"));
 }
 
-ModelConfig ModelOptions::resolve() const {
-  ModelConfig config = preset_config(preset_);
-  const auto set = [&](const char* name) {
-    for (const auto* option : options_)
-      if (option->check_lname(std::string(name).substr(2)) && option->count() > 0) return true;
-    return false;
-  };
+bool ModelOptions::given(const char* flag) const {
+  for (const auto* option : options_)
+    if (option->check_lname(std::string(flag).substr(2)) && option->count() > 0) return true;
+  return false;
+}
+
+ModelConfig ModelOptions::resolve() const { return apply_to(preset_config(preset_)); }
+
+ModelConfig ModelOptions::resolve_over(const ModelConfig& base) const {
+  if (given("--preset"))
+    fail("--preset: the problem's own configuration is trained; flags such as --epochs or --lr change it, a preset "
+         "cannot");
+  const ModelConfig config = apply_to(base);
+  if (config.row_normalize_features != base.row_normalize_features)
+    fail("--row-normalize/--raw-features: the problem's features were exported " +
+         std::string(base.row_normalize_features ? "row-normalized" : "as they are") + "; export it again to change that");
+  return config;
+}
+
+ModelConfig ModelOptions::apply_to(ModelConfig config) const {
+  const auto set = [&](const char* name) { return given(name); };
   if (set("--layers")) config.layers = values_.layers;
   if (set("--hidden")) config.hidden = values_.hidden;
   if (set("--dropout")) config.dropout = values_.dropout;

@@ -55,10 +55,17 @@ class ModelOptions {
  public:
   void add_to(CLI::App& app, const std::string& default_preset);
   ModelConfig resolve() const;
+  // The flags the user set on top of `base` instead of a preset (`train --problem`: the
+  // exported problem's configuration). --preset cannot be given then, and the row normalization
+  // of the features, already applied to the exported features, cannot change.
+  ModelConfig resolve_over(const ModelConfig& base) const;
   // The flags the user set, as command-line words (passed on to child processes).
   std::vector<std::string> explicit_arguments() const;
 
  private:
+  ModelConfig apply_to(ModelConfig config) const;
+  bool given(const char* flag) const;
+
   std::string preset_;
   ModelConfig values_;
   bool input_dropout_ = false, no_input_dropout_ = false;

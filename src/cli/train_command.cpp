@@ -5,6 +5,7 @@
 #include <limits>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "backends/backend.hpp"
 #include "cli/commands.hpp"
@@ -14,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "model/problem.hpp"
+#include "model/problem_files.hpp"
 #include "train/trainer.hpp"
 #include "bench/epoch_profile.hpp"
 #include "report/profile_report.hpp"
@@ -32,6 +34,7 @@ std::string metric_text(double value) {
 
 struct TrainCommand {
   DataOptions data;
+  std::string problem_dir;  // --problem: an export, trained as it is
   ModelOptions model;
   std::string backend = "cpu-ref";
   std::string seeds = "0";
@@ -55,8 +58,20 @@ struct TrainCommand {
     return Timing::Auto;
   }
 
+  // --problem DIR: the export read back (the peers' files), with the model flags given on top.
+  std::optional<Problem> import_requested_problem() const {
+    if (problem_dir.empty()) return std::nullopt;
+    if (!data.dataset.empty() || !data.data_path.empty() || !data.synthetic.empty())
+      fail("--problem trains an exported problem; it takes no --dataset, --data or --synthetic");
+    if (dry_run) fail("--dry-run estimates a graph before it is loaded; --problem reads one that is already built");
+    Problem problem = import_problem(problem_dir);
+    problem.config = model.resolve_over(problem.config);
+    return problem;
+  }
+
   void run() const {
-    const ModelConfig config = model.resolve();
+    std::optional<Problem> imported = import_requested_problem();
+    const ModelConfig config = imported ? imported->config : model.resolve();
     if (threads < 0) fail("--threads must not be negative (0: all cores)");
     if (warmup < 0) fail("--warmup must not be negative");
     TrainOptions options;
@@ -79,7 +94,7 @@ struct TrainCommand {
     check.initial_parameters_held = options.initial_parameters.has_value();
     check.dry_run = dry_run;
     check.json = json;
-    std::optional<Problem> loaded = load_problem(data, config, check);
+    std::optional<Problem> loaded = imported ? std::move(imported) : load_problem(data, config, check);
     if (!loaded) return;
     const Problem& problem = *loaded;
     if (!save_initial_weights.empty())
@@ -155,6 +170,10 @@ void add_train_command(CLI::App& app) {
   auto command = std::make_shared<TrainCommand>();
   CLI::App* sub = app.add_subcommand("train", "Train a GCN on one backend and report accuracy and epoch time");
   add_data_options(*sub, command->data);
+  sub->add_option("--problem", command->problem_dir,
+                  "Train a `gcnbench export` directory as it is (the files the peers train on), instead of a "
+                  "dataset; model flags change its configuration, not its preprocessing")
+      ->check(non_empty_path());
   command->model.add_to(*sub, "kipf");
   sub->add_option("--backend", command->backend, "Backend: cpu-ref, cpu, cuda (see `gcnbench backends`)")
       ->capture_default_str();

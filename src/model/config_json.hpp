@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "model/config.hpp"
 
@@ -10,5 +11,9 @@ namespace gcn {
 
 // Every ModelConfig field under its C++ name; enums as "sparse"/"dense".
 nlohmann::json config_to_json(const ModelConfig& config);
+
+// The inverse, for `train --problem`: every field must be there with its type and a valid value.
+// Throws gcn::Error naming `where` (the file) and the field otherwise.
+ModelConfig config_from_json(const nlohmann::json& json, const std::string& where);
 
 }  // namespace gcn

@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
+#include <limits>
 #include <fstream>
 #include <random>
 
 #include "core/error.hpp"
 #include "data/npy.hpp"
+#include "model/config_json.hpp"
 #include "support/tiny_problem.hpp"
 
 namespace gcn {
@@ -124,6 +127,101 @@ TEST(Export, FailsNamingAnUnwritablePath) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("/proc/gcnbench-cannot-write-here"), std::string::npos) << e.what();
   }
+}
+
+TEST(Import, ReadsBackTheProblemItWasExportedFrom) {
+  const uint64_t seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  for (const char* preset : {"kipf", "mlx-gcn"}) {
+    Problem p = testing::tiny_problem(seed, 40, 9, 3, preset);
+    p.config.hidden = 7;
+    p.config.lr = 0.0123;
+    const fs::path dir = fresh_temp_dir(std::string("import-") + preset);
+    export_problem(p, dir.string());
+    const Problem q = import_problem(dir.string());
+    EXPECT_EQ(q.dataset_name, p.dataset_name);
+    EXPECT_EQ(config_to_json(q.config), config_to_json(p.config)) << preset;
+    EXPECT_EQ(q.num_nodes, p.num_nodes);
+    EXPECT_EQ(q.num_features, p.num_features);
+    EXPECT_EQ(q.num_classes, p.num_classes);
+    EXPECT_EQ(q.adjacency.row_ptr, p.adjacency.row_ptr);
+    EXPECT_EQ(q.adjacency.col, p.adjacency.col);
+    EXPECT_EQ(q.adjacency.val, p.adjacency.val);  // bit-exact
+    EXPECT_EQ(q.features.cols, p.features.cols);
+    EXPECT_EQ(q.features.row_ptr, p.features.row_ptr);
+    EXPECT_EQ(q.features.col, p.features.col);
+    EXPECT_EQ(q.features.val, p.features.val);
+    EXPECT_EQ(q.labels, p.labels);
+    EXPECT_EQ(q.split, p.split);
+    EXPECT_EQ(q.num_train, p.num_train);
+    EXPECT_EQ(q.num_val, p.num_val);
+    EXPECT_EQ(q.num_test, p.num_test);
+    fs::remove_all(dir);
+  }
+}
+
+// Each corruption of an export fails naming the file it is in.
+TEST(Import, RefusesACorruptExportNamingTheFile) {
+  const Problem p = testing::tiny_problem(3, 30, 7, 4);
+  const fs::path dir = fresh_temp_dir("import-bad");
+  struct Corruption {
+    const char* file;
+    std::function<void(const fs::path&)> apply;
+  };
+  const std::vector<Corruption> corruptions = {
+      {"problem.json", [](const fs::path& d) { std::ofstream(d / "problem.json") << "{\"format\": \"other-1\"}"; }},
+      {"problem.json", [](const fs::path& d) { std::ofstream(d / "problem.json") << "{not json"; }},
+      {"problem.json",
+       [](const fs::path& d) {
+         std::ifstream in(d / "problem.json");
+         auto meta = nlohmann::json::parse(in);
+         meta["config"]["dropout"] = "half";
+         std::ofstream(d / "problem.json") << meta.dump();
+       }},
+      {"problem.json",
+       [](const fs::path& d) {
+         std::ifstream in(d / "problem.json");
+         auto meta = nlohmann::json::parse(in);
+         meta["config"].erase("lr");
+         std::ofstream(d / "problem.json") << meta.dump();
+       }},
+      {"split.npy",
+       [](const fs::path& d) {
+         std::ifstream in(d / "problem.json");
+         auto meta = nlohmann::json::parse(in);
+         meta["num_train"] = meta["num_train"].get<int64_t>() + 1;
+         std::ofstream(d / "problem.json") << meta.dump();
+       }},
+      {"labels.npy", [](const fs::path& d) { write_npy((d / "labels.npy").string(), std::vector<int32_t>(30, 4)); }},
+      {"labels.npy", [](const fs::path& d) { write_npy((d / "labels.npy").string(), std::vector<int32_t>(29, 0)); }},
+      {"split.npy", [](const fs::path& d) { write_npy((d / "split.npy").string(), std::vector<uint8_t>(30, 7)); }},
+      {"feat_indices.npy",
+       [](const fs::path& d) {
+         auto col = read_npy<int32_t>((d / "feat_indices.npy").string());
+         col.back() = 7;  // one past the 7 feature columns
+         write_npy((d / "feat_indices.npy").string(), col);
+       }},
+      {"adj_data.npy",
+       [](const fs::path& d) {
+         auto val = read_npy<float>((d / "adj_data.npy").string());
+         val.front() = std::numeric_limits<float>::quiet_NaN();
+         write_npy((d / "adj_data.npy").string(), val);
+       }},
+      {"adj_indptr.npy", [](const fs::path& d) { fs::remove(d / "adj_indptr.npy"); }},
+  };
+  for (size_t i = 0; i < corruptions.size(); ++i) {
+    SCOPED_TRACE("corruption " + std::to_string(i) + " of " + corruptions[i].file);
+    fs::remove_all(dir);
+    export_problem(p, dir.string());
+    corruptions[i].apply(dir);
+    try {
+      import_problem(dir.string());
+      ADD_FAILURE() << "a corrupt export was read";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(corruptions[i].file), std::string::npos) << e.what();
+    }
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

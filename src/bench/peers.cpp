@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "bench/process.hpp"
+#include "core/comma_list.hpp"
 #include "core/error.hpp"
 
 namespace gcn {
@@ -43,10 +44,7 @@ std::vector<PeerSpec> select_peers(const std::string& list) {
     return grouped;
   }
   std::vector<PeerSpec> chosen;
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = list.find(',', start);
-    const std::string word = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& word : split_list(list)) {
     bool matched = false;
     for (const auto& peer : peer_catalog()) {
       if (peer.name == word || (peer.in_groups && peer.name.starts_with(word + "-"))) {
@@ -61,8 +59,6 @@ std::vector<PeerSpec> select_peers(const std::string& list) {
       for (const auto& peer : peer_catalog()) known += (known.empty() ? "" : ", ") + peer.name;
       fail("--peers: unknown peer '" + word + "' (known: " + known + ", torch, jax, all, none)");
     }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return chosen;
 }

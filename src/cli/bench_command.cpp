@@ -11,6 +11,7 @@
 
 #include "backends/backend.hpp"
 #include "bench/aggregate.hpp"
+#include "bench/bench_plan.hpp"
 #include "bench/environment.hpp"
 #include "bench/interrupt.hpp"
 #include "bench/peers.hpp"
@@ -45,12 +46,16 @@ struct Source {
 };
 
 struct BenchCommand {
-  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
+  BenchPlanSettings plan = [] {
+    BenchPlanSettings settings;
+    settings.peers_dir = default_peers_dir();
+    return settings;
+  }();
   SourceFlags source_flags;
-  std::string adj, preset = "mlx-gcn", baseline, out, peers_dir = default_peers_dir(), timing_list, reference;
-  int runs = 5, epochs = 0, warmup = 5, threads = 0, profile = 5;
+  std::string preset = "mlx-gcn", baseline, out, reference;
+  int runs = 5, epochs = 0;
   double timeout_s = 600;
-  bool force = false, per_run_timing = false;
+  bool force = false;
   CLI::App* app = nullptr;
 
   // Model flags other than --preset/--epochs/--adj pass through to every child; they are
@@ -73,39 +78,6 @@ struct BenchCommand {
     return model.explicit_arguments();
   }
 
-  // --timing as a list: per-epoch (the default) and per-run time every row; dispatch adds rows
-  // for the implementations the MLX-vs-CUDA benchmark timed that way (gcnbench cuda, the torch
-  // and MLX peers on a GPU), always beside synchronized rows to read them against.
-  std::vector<std::string> timings() const {
-    std::vector<std::string> list = split_list(timing_list);
-    if (per_run_timing) list.push_back("per-run");
-    for (const auto& t : list)
-      if (t != "per-epoch" && t != "per-run" && t != "dispatch")
-        fail("--timing: '" + t + "' is none of per-epoch, per-run, dispatch");
-    const auto has = [&](const char* t) { return std::find(list.begin(), list.end(), t) != list.end(); };
-    std::vector<std::string> out;
-    if (has("per-epoch") || !has("per-run")) out.push_back("per-epoch");
-    if (has("per-run")) out.push_back("per-run");
-    if (has("dispatch")) out.push_back("dispatch");
-    return out;
-  }
-
-  // The label's suffix for a timing: none for the first synchronized timing of the list.
-  static std::string timing_suffix(const std::string& timing, const std::vector<std::string>& all) {
-    return timing == all.front() ? "" : "/" + timing;
-  }
-
-  static void add_timing_args(const std::string& timing, std::vector<std::string>& argv) {
-    if (timing == "per-epoch") argv.push_back("--sync-every-epoch");
-    if (timing == "dispatch") argv.insert(argv.end(), {"--timing", "dispatch"});
-  }
-
-  static bool times_dispatch(const std::string& implementation, const std::string& device) {
-    if (device == "cpu") return false;  // a CPU epoch is done when its issuing is: nothing to show
-    return implementation == "gcnbench-cuda" || implementation.starts_with("torch-") ||
-           implementation.starts_with("mlx");
-  }
-
   std::vector<Source> sources() const {
     std::vector<Source> list;
     for (auto& s : source_flags.sources()) {
@@ -115,108 +87,6 @@ struct BenchCommand {
       list.push_back(std::move(source));
     }
     return list;
-  }
-
-  // A gcnbench row's label: implementation/device/adjacency, then "+sparse-x" or "+dense-x" when
-  // its features are stored otherwise than the preset stores them.
-  static std::string computation_suffix(const Computation& c, const ModelConfig& config) {
-    return c.adj + (c.features == to_string(config.features) ? "" : "+" + c.features + "-x");
-  }
-
-  std::vector<BenchRow> backend_rows(const Source& source, const std::vector<Computation>& modes,
-                                     const std::vector<std::string>& model_args, const std::string& self,
-                                     const ModelConfig& config) const {
-    const std::vector<std::string> names = backends == "all" ? known_backends() : split_list(backends);
-    std::vector<BenchRow> rows;
-    const std::vector<std::string> all_timings = timings();
-    for (const auto& name : names) {
-      const std::string reason = backend_skip_reason(name);
-      for (const auto& timing : all_timings)
-        for (const auto& mode : modes) {
-          BenchRow row;
-          row.implementation = "gcnbench-" + name;
-          row.device = name == "cuda" ? "cuda" : "cpu";
-          if (timing == "dispatch" && !times_dispatch(row.implementation, row.device)) continue;
-          row.adj = mode.adj;
-          row.features = mode.features;
-          row.timing = timing;
-          row.label = row.implementation + "/" + row.device + "/" + computation_suffix(mode, config) +
-                      timing_suffix(timing, all_timings);
-          row.dataset = source.dataset;
-          row.skipped_reason = reason;
-          std::vector<std::string> base = {
-              self, "train", "--json", "--backend", name, "--warmup", std::to_string(warmup)};
-          add_timing_args(timing, base);
-          if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
-          base.insert(base.end(), source.words.begin(), source.words.end());
-          base.insert(base.end(), model_args.begin(), model_args.end());
-          base.insert(base.end(), {"--adj", mode.adj});
-          if (mode.features != to_string(config.features)) base.insert(base.end(), {"--features", mode.features});
-          // --profile: the first run's process profiles more epochs after its timed ones.
-          const int profiled = timing == "dispatch" ? 0 : profile;
-          row.command = [base, profiled](uint64_t seed) {
-            auto argv = base;
-            argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
-            if (profiled > 0 && seed == 0) argv.insert(argv.end(), {"--profile", std::to_string(profiled)});
-            return argv;
-          };
-          rows.push_back(std::move(row));
-        }
-    }
-    return rows;
-  }
-
-  std::vector<BenchRow> peer_rows(const Source& source, int resolved_epochs) const {
-    std::vector<BenchRow> rows;
-    const std::vector<std::string> all_timings = timings();
-    for (const auto& peer : select_peers(peers)) {
-      std::vector<std::string> tried;
-      const std::string script = peers_dir + "/" + peer.script;
-      std::string interpreter_reason;
-      std::optional<std::string> python;
-      if (access(script.c_str(), R_OK) != 0) {
-        interpreter_reason = script + " not found";
-      } else {
-        python = find_python_with(peer.module, &tried);
-        if (!python) {
-          interpreter_reason = peer.module + " not installed: no Python here imports it (tried";
-          for (size_t i = 0; i < tried.size(); ++i)
-            interpreter_reason += (i ? ", " : " ") + tried[i].substr(0, tried[i].find(':'));
-          interpreter_reason += "; GCNBENCH_PYTHON picks another)";
-        }
-      }
-      for (const auto& timing : all_timings)
-        for (const auto& device : split_list(peer_devices)) {
-          bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row
-          for (const auto& d : peer.devices) supported |= d == device;
-          if (!supported) continue;
-          if (timing == "dispatch" && !times_dispatch(peer.name, device)) continue;
-          BenchRow row;
-          row.implementation = peer.name;
-          row.device = device;
-          row.adj = peer.adj;
-          row.features = peer.features;
-          row.timing = timing;
-          row.label = peer.name + "/" + device + "/" + peer.adj + timing_suffix(timing, all_timings);
-          row.dataset = source.dataset;
-          row.python = python.value_or("");
-          row.skipped_reason =
-              !device_absent_reason(device).empty() ? device_absent_reason(device) : interpreter_reason;
-          std::vector<std::string> base = {row.python, script};
-          base.insert(base.end(), peer.args.begin(), peer.args.end());
-          base.insert(base.end(), {"--problem", source.problem_dir, "--device", device, "--warmup",
-                                   std::to_string(warmup), "--epochs", std::to_string(resolved_epochs)});
-          add_timing_args(timing, base);
-          if (threads > 0) base.insert(base.end(), {"--threads", std::to_string(threads)});
-          row.command = [base](uint64_t seed) {
-            auto argv = base;
-            argv.insert(argv.end(), {"--seeds", std::to_string(seed)});
-            return argv;
-          };
-          rows.push_back(std::move(row));
-        }
-    }
-    return rows;
   }
 
   // Each peer that ran: its interpreter, that interpreter's Python version and the framework's
@@ -244,49 +114,21 @@ struct BenchCommand {
            std::to_string(runs) + " completed runs; rows show the runs each completed";
   }
 
-  // --adj given: each of its modes with the preset's features. Else the preset's computation and
-  // every other one a selected peer uses (bench/peers.hpp), unless --features fixes the features
-  // of every row: then each peer's adjacency with those.
-  std::vector<Computation> computations(const ModelConfig& config, const std::vector<PeerSpec>& peers,
-                                        const std::vector<std::string>& model_args) const {
-    const std::string features = to_string(config.features);
-    std::vector<Computation> list;
-    if (!adj.empty()) {
-      for (const auto& m : split_list(adj)) list.push_back({m, features});
-      return list;
-    }
-    const bool features_given = std::find(model_args.begin(), model_args.end(), "--features") != model_args.end();
-    std::vector<PeerSpec> pairing = peers;
-    if (features_given)
-      for (auto& peer : pairing) peer.features = features;
-    return default_computations({to_string(config.adjacency), features}, pairing);
-  }
-
   void run() {
-    if (backends != "all")
-      for (const auto& name : split_list(backends)) {
-        // A known backend this build lacks (cuda without nvcc) is a skipped row; a typo is an error.
-        try {
-          backend_skip_reason(name);
-        } catch (const Error& e) {
-          fail("--backends: " + std::string(e.what()) + " or all");
-        }
-      }
+    check_backend_names(plan);
     const std::vector<std::string> model_args = model_words();
     const ModelConfig config = model.resolve();
-    const std::vector<PeerSpec> selected_peers = select_peers(peers);  // unknown names fail now
-    if (!reference.empty()) published_rows(reference, "");             // so does an unknown --reference
-    timings();                                                         // and an unknown --timing word
-    const std::vector<Computation> modes = computations(config, selected_peers, model_args);
-    for (const auto& m : modes)
-      if (m.adj != "dense" && m.adj != "sparse") fail("--adj: '" + m.adj + "' is neither dense nor sparse");
+    const std::vector<PeerSpec> selected_peers = select_peers(plan.peers);  // unknown names fail now
+    if (!reference.empty()) published_rows(reference, "");                  // so does an unknown --reference
+    bench_timings(plan);                                                    // and an unknown --timing word
+    const std::vector<Computation> modes = bench_computations(plan, config, selected_peers, model_args);
 
     nlohmann::json environment = capture_environment();
     if (out.empty()) out = "results/" + utc_date() + "-" + environment.value("host", "host");
     const OutputDirLock lock = prepare_output_dir(out, force);
     std::cerr << "gcnbench bench: results in " << out << "\n";
 
-    const std::string self = self_executable().string();
+    plan.self = self_executable().string();
     std::vector<Source> list = sources();
     std::vector<BenchRow> rows;
     for (size_t i = 0; i < list.size(); ++i) {
@@ -301,8 +143,9 @@ struct BenchCommand {
                      {"classes", problem.num_classes}};
       std::filesystem::create_directories(out + "/problems");
       export_problem(problem, source.problem_dir);
-      for (auto& row : backend_rows(source, modes, model_args, self, config)) rows.push_back(std::move(row));
-      for (auto& row : peer_rows(source, config.epochs)) rows.push_back(std::move(row));
+      const PlannedSource planned{source.words, source.dataset, source.problem_dir};
+      for (auto& row : backend_rows(plan, planned, modes, model_args, config)) rows.push_back(std::move(row));
+      for (auto& row : peer_rows(plan, planned, config.epochs)) rows.push_back(std::move(row));
     }
 
     catch_interrupts();
@@ -315,7 +158,7 @@ struct BenchCommand {
     environment["end"] = machine_state();  // clocks, temperatures and load after the runs
     environment["peers"] = peer_versions(outcomes);
 
-    RowContext context{config.preset, config.epochs, warmup, environment};
+    RowContext context{config.preset, config.epochs, plan.warmup, environment};
     std::vector<nlohmann::json> results;
     for (const auto& outcome : outcomes) {
       results.push_back(make_result_row(outcome, context));
@@ -349,7 +192,7 @@ struct BenchCommand {
     std::string names;
     for (const auto& s : list) names += (names.empty() ? "" : ", ") + s.dataset;
     text.title = "gcnbench bench: " + names + ", preset " + config.preset + ", " + std::to_string(runs) + " runs x " +
-                 std::to_string(config.epochs) + " epochs (" + std::to_string(warmup) + " warm-up)";
+                 std::to_string(config.epochs) + " epochs (" + std::to_string(plan.warmup) + " warm-up)";
     text.command_line = environment.value("command_line", "");
     const int interrupted_by = interrupt_signal();
     if (interrupted_by != 0) {
@@ -388,21 +231,21 @@ void add_bench_command(CLI::App& app) {
   command->app = sub;
   sub->allow_extras();
   sub->footer("Other model flags of `gcnbench train` (--hidden, --dropout, --lr ...) are passed on to every run.");
-  sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all")->capture_default_str();
-  sub->add_option("--peers", command->peers,
+  sub->add_option("--backends", command->plan.backends, "gcnbench backends: comma list, or all")->capture_default_str();
+  sub->add_option("--peers", command->plan.peers,
                   "Peers: comma list of torch-dense, torch-sparse, pyg, jax-dense, jax-sparse, mlx, mlx-l2norm (the "
                   "MLX-vs-CUDA benchmark's MLX regularizer; only by name) (torch, jax: both "
                   "variants), all or none")
       ->capture_default_str();
-  sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
+  sub->add_option("--peer-devices", command->plan.peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
       ->capture_default_str();
   command->source_flags.add_to(*sub);
-  sub->add_option("--adj", command->adj,
+  sub->add_option("--adj", command->plan.adj,
                   "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse, with the preset's "
                   "features (default: the preset's adjacency and features, plus every other pair a selected peer "
                   "uses, so each peer has a gcnbench row of the same computation)");
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
-  sub->add_option("--profile", command->profile,
+  sub->add_option("--profile", command->plan.profile,
                   "Also time each step of this many epochs after the first run of every gcnbench row (train "
                   "--profile): in results.jsonl as `profile` and in report.md; its floor gives every row of the same "
                   "computation and device its `of floor` column (0: off)")
@@ -413,14 +256,14 @@ void add_bench_command(CLI::App& app) {
       ->check(integer_in(1, 100000));
   sub->add_option("--epochs", command->epochs, "Epochs per run (default: the preset's)")
       ->check(integer_in(1, kMaxEpochs));
-  sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs at the start of every process")
+  sub->add_option("--warmup", command->plan.warmup, "Untimed warm-up epochs at the start of every process")
       ->capture_default_str()
       ->check(integer_in(0, kMaxEpochs));
-  sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)")
+  sub->add_option("--threads", command->plan.threads, "CPU threads for the cpu backend and the peers (default: theirs)")
       ->check(integer_in(0, kMaxThreads));
-  sub->add_flag("--per-run-timing", command->per_run_timing,
+  sub->add_flag("--per-run-timing", command->plan.per_run_timing,
                 "Time whole runs instead of synchronizing after every epoch (GPU throughput): --timing per-run");
-  sub->add_option("--timing", command->timing_list,
+  sub->add_option("--timing", command->plan.timing_list,
                   "Comma list: per-epoch (default: each epoch synchronized), per-run (the loop, one read-back), "
                   "dispatch (adds rows for gcnbench cuda and the torch/MLX peers on a GPU timed as the MLX-vs-CUDA "
                   "benchmark did: host issue time, no synchronize)");
@@ -432,7 +275,7 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")
       ->capture_default_str()
       ->check(finite_in(0, 1e6, true));
-  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")
+  sub->add_option("--peers-dir", command->plan.peers_dir, "Directory of the peer scripts")
       ->capture_default_str()
       ->check(non_empty_path());
   sub->add_option("--out", command->out, "Results directory (default results/<date>-<host>)")->check(non_empty_path());

@@ -198,19 +198,6 @@ std::vector<uint64_t> parse_seeds(const std::string& text) {
   return seeds;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) items.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
-}
-
 void SourceFlags::add_to(CLI::App& app) {
   app.add_option("--dataset", datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
   app.add_option("--data", data_paths, "Dataset directory or PATH/NAME.content (repeatable)")->check(non_empty_path());

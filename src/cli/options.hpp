@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/comma_list.hpp"
 #include "data/dataset.hpp"
 #include "model/config.hpp"
 
@@ -27,9 +28,6 @@ struct DataOptions {
 };
 
 void add_data_options(CLI::App& app, DataOptions& options);
-
-// The items of a comma list, empty items dropped: "cora,,citeseer" -> {cora, citeseer}.
-std::vector<std::string> split_list(const std::string& text);
 
 // The graphs of a benchmark (bench, ops): --dataset (a comma list, repeatable), --data and
 // --synthetic (repeatable), --allow-edgeless. sources() lists them in that order, Cora when none

@@ -35,7 +35,8 @@ TEST(TrainProblem, AnExportTrainsTheCurveOfItsSource) {
   if (testing::gcnbench_binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
   const fs::path dir = fs::temp_directory_path() / ("gcnbench-train-problem-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  const auto exported = testing::run_gcnbench({"export", "--synthetic", kGraph, "--preset", "mlx-gcn", "--out", dir.string()});
+  const auto exported =
+      testing::run_gcnbench({"export", "--synthetic", kGraph, "--preset", "mlx-gcn", "--out", dir.string()});
   ASSERT_EQ(exported.result.exit_code, 0) << exported.command;
 
   const std::vector<std::string> common = {"--backend", "cpu-ref", "--epochs", "6", "--seeds", "0-1", "--json"};

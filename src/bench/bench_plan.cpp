@@ -1,7 +1,5 @@
 #include "bench/bench_plan.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <optional>
 
@@ -34,17 +32,6 @@ std::string computation_suffix(const Computation& c, const ModelConfig& config) 
   return c.adj + (c.features == to_string(config.features) ? "" : "+" + c.features + "-x");
 }
 
-// Why a peer cannot run here (its script missing, no interpreter that imports its framework);
-// empty when it can, with the interpreter in `python`.
-std::string interpreter_reason(const PeerSpec& peer, const std::string& script, std::optional<std::string>& python) {
-  if (access(script.c_str(), R_OK) != 0) return script + " not found";
-  std::vector<std::string> tried;
-  python = find_python_with(peer.module, &tried);
-  if (python) return "";
-  std::string reason = peer.module + " not installed: no Python here imports it (tried";
-  for (size_t i = 0; i < tried.size(); ++i) reason += (i ? ", " : " ") + tried[i].substr(0, tried[i].find(':'));
-  return reason + "; GCNBENCH_PYTHON picks another)";
-}
 
 }  // namespace
 
@@ -141,7 +128,7 @@ std::vector<BenchRow> peer_rows(const BenchPlanSettings& settings, const Planned
   for (const auto& peer : select_peers(settings.peers)) {
     const std::string script = settings.peers_dir + "/" + peer.script;
     std::optional<std::string> python;
-    const std::string unavailable = interpreter_reason(peer, script, python);
+    const std::string unavailable = peer_unavailable_reason(peer.module, script, python);
     for (const auto& timing : all_timings)
       for (const auto& device : split_list(settings.peer_devices)) {
         bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row

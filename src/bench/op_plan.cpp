@@ -1,7 +1,5 @@
 #include "bench/op_plan.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "backends/backend.hpp"
@@ -55,15 +53,6 @@ BenchRow make_row(const std::string& implementation, const std::string& device, 
   return row;
 }
 
-std::string interpreter_reason(const OpPeer& peer, const std::string& script, std::optional<std::string>& python) {
-  if (access(script.c_str(), R_OK) != 0) return script + " not found";
-  std::vector<std::string> tried;
-  python = find_python_with(peer.module, &tried);
-  if (python) return "";
-  std::string reason = peer.module + " not installed: no Python here imports it (tried";
-  for (size_t i = 0; i < tried.size(); ++i) reason += (i ? ", " : " ") + tried[i].substr(0, tried[i].find(':'));
-  return reason + "; GCNBENCH_PYTHON picks another)";
-}
 
 }  // namespace
 
@@ -129,7 +118,7 @@ OpRows plan_op_rows(const std::vector<OpCase>& cases, const std::vector<OpGraph>
       if (c.op == "fma") continue;  // a framework has no form of the FMA probe
       const std::string script = settings.peers_dir + "/" + peer.script;
       std::optional<std::string> python;
-      const std::string no_python = interpreter_reason(peer, script, python);
+      const std::string no_python = peer_unavailable_reason(peer.module, script, python);
       for (const auto& device : settings.peer_devices) {
         if (std::find(peer.devices.begin(), peer.devices.end(), device) == peer.devices.end()) continue;
         std::vector<std::string> base = {python.value_or(""), script, "--device", device, "--samples", samples};

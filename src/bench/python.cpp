@@ -70,4 +70,15 @@ std::optional<std::string> find_python_with(const std::string& module, std::vect
   return it->second.found;
 }
 
+std::string peer_unavailable_reason(const std::string& module, const std::string& script,
+                                    std::optional<std::string>& python) {
+  if (access(script.c_str(), R_OK) != 0) return script + " not found";
+  std::vector<std::string> tried;
+  python = find_python_with(module, &tried);
+  if (python) return "";
+  std::string reason = module + " not installed: no Python here imports it (tried";
+  for (size_t i = 0; i < tried.size(); ++i) reason += (i ? ", " : " ") + tried[i].substr(0, tried[i].find(':'));
+  return reason + "; GCNBENCH_PYTHON picks another)";
+}
+
 }  // namespace gcn

@@ -22,4 +22,9 @@ std::vector<std::string> python_candidates();
 // can; `tried` then says why for each (for the "skipped" reason).
 std::optional<std::string> find_python_with(const std::string& module, std::vector<std::string>* tried = nullptr);
 
+// Why the peer script `script`, which needs `module`, cannot run here (the script missing, no
+// interpreter that imports the module); empty when it can, with the interpreter in `python`.
+std::string peer_unavailable_reason(const std::string& module, const std::string& script,
+                                    std::optional<std::string>& python);
+
 }  // namespace gcn

@@ -25,8 +25,8 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
-#include "model/problem_files.hpp"
 #include "model/problem.hpp"
+#include "model/problem_files.hpp"
 #include "report/result_dir.hpp"
 #include "report/table.hpp"
 
@@ -46,16 +46,11 @@ struct Source {
 };
 
 struct BenchCommand {
-  BenchPlanSettings plan = [] {
-    BenchPlanSettings settings;
-    settings.peers_dir = default_peers_dir();
-    return settings;
-  }();
+  BenchPlanSettings plan;
+  RunFlags run_flags;
   SourceFlags source_flags;
-  std::string preset = "mlx-gcn", baseline, out, reference;
-  int runs = 5, epochs = 0;
-  double timeout_s = 600;
-  bool force = false;
+  std::string preset = "mlx-gcn", baseline, reference;
+  int epochs = 0;
   CLI::App* app = nullptr;
 
   // Model flags other than --preset/--epochs/--adj pass through to every child; they are
@@ -116,6 +111,11 @@ struct BenchCommand {
 
   void run() {
     check_backend_names(plan);
+    plan.threads = run_flags.threads;
+    plan.peers_dir = run_flags.peers_dir;
+    const int runs = run_flags.runs;
+    const bool force = run_flags.force;
+    std::string& out = run_flags.out;
     const std::vector<std::string> model_args = model_words();
     const ModelConfig config = model.resolve();
     const std::vector<PeerSpec> selected_peers = select_peers(plan.peers);  // unknown names fail now
@@ -151,7 +151,7 @@ struct BenchCommand {
     catch_interrupts();
     RunnerOptions options;
     for (int r = 0; r < runs; ++r) options.seeds.push_back(static_cast<uint64_t>(r));
-    options.timeout_s = timeout_s;
+    options.timeout_s = run_flags.timeout_s;
     options.stderr_log = out + "/stderr.log";
     options.progress = isatty(STDERR_FILENO);
     const std::vector<RowOutcome> outcomes = run_rows(rows, options);
@@ -251,16 +251,11 @@ void add_bench_command(CLI::App& app) {
                   "computation and device its `of floor` column (0: off)")
       ->capture_default_str()
       ->check(integer_in(0, 100000));
-  sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
-      ->capture_default_str()
-      ->check(integer_in(1, 100000));
   sub->add_option("--epochs", command->epochs, "Epochs per run (default: the preset's)")
       ->check(integer_in(1, kMaxEpochs));
   sub->add_option("--warmup", command->plan.warmup, "Untimed warm-up epochs at the start of every process")
       ->capture_default_str()
       ->check(integer_in(0, kMaxEpochs));
-  sub->add_option("--threads", command->plan.threads, "CPU threads for the cpu backend and the peers (default: theirs)")
-      ->check(integer_in(0, kMaxThreads));
   sub->add_flag("--per-run-timing", command->plan.per_run_timing,
                 "Time whole runs instead of synchronizing after every epoch (GPU throughput): --timing per-run");
   sub->add_option("--timing", command->plan.timing_list,
@@ -272,14 +267,7 @@ void add_bench_command(CLI::App& app) {
                   "(the MLX-vs-CUDA benchmark's Cora epoch times, M1 Pro to V100)");
   sub->add_option("--baseline", command->baseline,
                   "Row for the speedups, by label prefix, e.g. torch-dense/cpu (default: it, else the first row)");
-  sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")
-      ->capture_default_str()
-      ->check(finite_in(0, 1e6, true));
-  sub->add_option("--peers-dir", command->plan.peers_dir, "Directory of the peer scripts")
-      ->capture_default_str()
-      ->check(non_empty_path());
-  sub->add_option("--out", command->out, "Results directory (default results/<date>-<host>)")->check(non_empty_path());
-  sub->add_flag("--force", command->force, "Overwrite the files of an existing --out directory");
+  command->run_flags.add_to(*sub, "results/<date>-<host>");
   sub->callback([command] { command->run(); });
 }
 

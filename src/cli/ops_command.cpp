@@ -23,8 +23,8 @@
 #include "cli/problem_loading.hpp"
 #include "core/error.hpp"
 #include "core/self_path.hpp"
-#include "model/problem_files.hpp"
 #include "model/config.hpp"
+#include "model/problem_files.hpp"
 #include "report/op_report.hpp"
 #include "report/result_dir.hpp"
 
@@ -32,13 +32,11 @@ namespace gcn::cli {
 namespace {
 
 struct OpsCommand {
-  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps", ops, widths, out;
-  std::string peers_dir = default_peers_dir();
+  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps", ops, widths;
+  RunFlags run_flags;
   SourceFlags source_flags;
-  int runs = 5, samples = 15, threads = 0;
+  int samples = 15;
   ProbeSizes probes;
-  double timeout_s = 600;
-  bool force = false;
 
   std::vector<int64_t> spmm_widths() const {
     if (widths.empty()) return default_spmm_widths();
@@ -74,12 +72,12 @@ struct OpsCommand {
       const Problem problem = *load_problem(sources[i].options, config, MemoryCheck{});
       OpGraph g;
       g.name = problem.dataset_name;
-      g.problem_dir = out + "/problems/" + std::to_string(i) + "-" + problem.dataset_name;
+      g.problem_dir = run_flags.out + "/problems/" + std::to_string(i) + "-" + problem.dataset_name;
       g.nodes = problem.num_nodes;
       g.stored_entries = problem.adjacency.nnz();
       g.features = problem.num_features;
       g.classes = problem.num_classes;
-      std::filesystem::create_directories(out + "/problems");
+      std::filesystem::create_directories(run_flags.out + "/problems");
       export_problem(problem, g.problem_dir);
       graphs.push_back(std::move(g));
     }
@@ -99,26 +97,26 @@ struct OpsCommand {
     for (const auto& d : settings.peer_devices)
       if (d != "cpu" && d != "cuda" && d != "mps") fail("--peer-devices: '" + d + "' is none of cpu, cuda, mps");
     settings.self = self_executable().string();
-    settings.peers_dir = peers_dir;
+    settings.peers_dir = run_flags.peers_dir;
     settings.samples = samples;
-    settings.threads = threads;
+    settings.threads = run_flags.threads;
     const std::vector<std::string> op_list = chosen_ops();
     const std::vector<int64_t> width_list = spmm_widths();
     op_cases({}, op_list, width_list, probes);  // an unknown op or width fails before anything is written
 
     nlohmann::json environment = capture_environment();
-    if (out.empty()) out = "results/ops-" + utc_date() + "-" + environment.value("host", "host");
-    const OutputDirLock lock = prepare_output_dir(out, force);
-    std::cerr << "gcnbench ops: results in " << out << "\n";
+    if (run_flags.out.empty()) run_flags.out = "results/ops-" + utc_date() + "-" + environment.value("host", "host");
+    const OutputDirLock lock = prepare_output_dir(run_flags.out, run_flags.force);
+    std::cerr << "gcnbench ops: results in " << run_flags.out << "\n";
     const std::vector<OpGraph> graphs = export_graphs();
     const std::vector<OpCase> cases = op_cases(graphs, op_list, width_list, probes);
     const OpRows plan = plan_op_rows(cases, graphs, settings);
 
     catch_interrupts();
     RunnerOptions options;
-    for (int r = 0; r < runs; ++r) options.seeds.push_back(static_cast<uint64_t>(r));
-    options.timeout_s = timeout_s;
-    options.stderr_log = out + "/stderr.log";
+    for (int r = 0; r < run_flags.runs; ++r) options.seeds.push_back(static_cast<uint64_t>(r));
+    options.timeout_s = run_flags.timeout_s;
+    options.stderr_log = run_flags.out + "/stderr.log";
     options.progress = isatty(STDERR_FILENO);
     const std::vector<RowOutcome> outcomes = run_rows(plan.rows, options);
     environment["end"] = machine_state();  // clocks, temperatures and load after the runs
@@ -135,8 +133,8 @@ struct OpsCommand {
     ReportText text;
     std::string names;
     for (const auto& g : graphs) names += (names.empty() ? "" : ", ") + g.name;
-    text.title =
-        "gcnbench ops: " + names + ", " + std::to_string(runs) + " runs x " + std::to_string(samples) + " samples";
+    text.title = "gcnbench ops: " + names + ", " + std::to_string(run_flags.runs) + " runs x " +
+                 std::to_string(samples) + " samples";
     text.command_line = environment.value("command_line", "");
     if (floors.empty()) text.notes.push_back("no floor probe was measured: no row has a floor fraction");
     const int interrupted_by = interrupt_signal();
@@ -144,13 +142,14 @@ struct OpsCommand {
       text.title += " (incomplete: interrupted)";
       text.notes.push_back("incomplete: interrupted by a signal; rows show the runs each completed");
     }
-    const std::string chart_error = write_op_result_dir(out, results, floors, text);
+    const std::string chart_error = write_op_result_dir(run_flags.out, results, floors, text);
     if (interrupted_by != 0) std::exit(128 + interrupted_by);
     if (!chart_error.empty()) std::cerr << "gcnbench ops: no chart: " << chart_error << "\n";
     std::cout << text.title << "\n\n"
               << render_text(make_floor_table(floors)) << "\n"
-              << render_text(make_op_table(results)) << "\nwrote " << out << "/{results.jsonl,results.csv,report.md"
-              << (chart_error.empty() ? ",chart.png,chart.svg" : "") << "}, child stderr in " << out << "/stderr.log\n";
+              << render_text(make_op_table(results)) << "\nwrote " << run_flags.out
+              << "/{results.jsonl,results.csv,report.md" << (chart_error.empty() ? ",chart.png,chart.svg" : "")
+              << "}, child stderr in " << run_flags.out << "/stderr.log\n";
   }
 
   // Within each case, measured rows fastest first; the cases keep the catalog's order.
@@ -192,23 +191,10 @@ void add_ops_command(CLI::App& app) {
   sub->add_option("--fmas", command->probes.fmas, "Fused multiply-adds of the FMA probe (default 2^32)")
       ->check(integer_in(int64_t{1} << 20, int64_t{1} << 44));
   command->source_flags.add_to(*sub);
-  sub->add_option("--runs", command->runs, "Runs (processes, one seed each) per row")
-      ->capture_default_str()
-      ->check(integer_in(1, 100000));
   sub->add_option("--samples", command->samples, "Timed samples per run (after 3 warm-up samples)")
       ->capture_default_str()
       ->check(integer_in(1, 100000));
-  sub->add_option("--threads", command->threads, "CPU threads for the cpu backend and the peers (default: theirs)")
-      ->check(integer_in(0, kMaxThreads));
-  sub->add_option("--timeout", command->timeout_s, "Seconds before a run's process is killed")
-      ->capture_default_str()
-      ->check(finite_in(0, 1e6, true));
-  sub->add_option("--peers-dir", command->peers_dir, "Directory of the peer scripts")
-      ->capture_default_str()
-      ->check(non_empty_path());
-  sub->add_option("--out", command->out, "Results directory (default results/ops-<date>-<host>)")
-      ->check(non_empty_path());
-  sub->add_flag("--force", command->force, "Overwrite the files of an existing --out directory");
+  command->run_flags.add_to(*sub, "results/ops-<date>-<host>");
   sub->callback([command] { command->run(); });
 }
 

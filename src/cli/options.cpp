@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "bench/peers.hpp"
 #include "cli/flag_checks.hpp"
 #include "core/error.hpp"
 #include "data/loaders.hpp"
@@ -196,6 +197,23 @@ std::vector<uint64_t> parse_seeds(const std::string& text) {
     rest.remove_prefix(comma + 1);
   }
   return seeds;
+}
+
+void RunFlags::add_to(CLI::App& app, const std::string& default_out) {
+  peers_dir = default_peers_dir();
+  app.add_option("--runs", runs, "Runs (processes, one seed each) per row")
+      ->capture_default_str()
+      ->check(integer_in(1, 100000));
+  app.add_option("--threads", threads, "CPU threads for the cpu backend and the peers (default: theirs)")
+      ->check(integer_in(0, kMaxThreads));
+  app.add_option("--timeout", timeout_s, "Seconds before a run's process is killed")
+      ->capture_default_str()
+      ->check(finite_in(0, 1e6, true));
+  app.add_option("--peers-dir", peers_dir, "Directory of the peer scripts")
+      ->capture_default_str()
+      ->check(non_empty_path());
+  app.add_option("--out", out, "Results directory (default " + default_out + ")")->check(non_empty_path());
+  app.add_flag("--force", force, "Overwrite the files of an existing --out directory");
 }
 
 void SourceFlags::add_to(CLI::App& app) {

@@ -75,6 +75,20 @@ class ModelOptions {
   std::vector<CLI::Option*> options_;
 };
 
+// The flags of how a benchmark runs its rows, the same in `bench` and `ops`: runs per row, the
+// threads of the cpu backend and the peers, each child's time limit, the peers' directory and
+// the results directory.
+struct RunFlags {
+  int runs = 5;
+  int threads = 0;
+  double timeout_s = 600;
+  std::string peers_dir;  // default: bench/peers.hpp's default_peers_dir()
+  std::string out;
+  bool force = false;
+  // `default_out` says in --help what an empty --out becomes ("results/<date>-<host>").
+  void add_to(CLI::App& app, const std::string& default_out);
+};
+
 // "3", "0-9", "0,4,7", "0-2,8": ascending order preserved as written; throws on bad input.
 std::vector<uint64_t> parse_seeds(const std::string& text);
 

@@ -1,6 +1,6 @@
-// The memory of the cuda backend for a shape, host and device: backend.cu's load() and
-// reset(). Plain C++, built into gcnbench itself, so that `--dry-run` needs neither the module
-// nor a GPU. Rows S = train then val nodes; their share of A_hat's entries is taken as their
+// The memory of the cuda backend for a shape, host and device: backend.cu's constructor, and
+// gcn.cu's load() and upload_parameters(). Plain C++, built into gcnbench itself, so that
+// `--dry-run` needs neither the module nor a GPU. Rows S = train then val nodes; their share of A_hat's entries is taken as their
 // share of the nodes.
 #include <algorithm>
 

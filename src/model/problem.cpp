@@ -18,7 +18,7 @@ Problem make_problem(Dataset data, const ModelConfig& config) {
   if (p.num_train == 0) fail("dataset '" + data.name + "' has no training nodes");
   // Each part of the dataset is freed or moved as soon as the problem has what it needs from it,
   // so that a large graph's peak memory is the dataset plus A_hat, not the dataset plus the whole
-  // problem (degree-50 synthetic graph of 2*10^5 nodes: peak RSS 232 -> 195 MB).
+  // problem (docs/benchmarks.md, "Measurements behind code choices").
   p.adjacency = normalized_adjacency(data.adjacency);
   data.adjacency = {};
   p.features = config.row_normalize_features ? row_normalized(std::move(data.features)) : std::move(data.features);

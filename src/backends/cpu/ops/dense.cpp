@@ -111,8 +111,8 @@ void skinny_gemm_at_b(const float* a, int64_t lda, const float* b, float* c, int
 // registers. Each is an independent chain of FMAs, and there must be enough of them to hide the
 // FMA latency, yet they must leave registers for the row of b and the broadcast. AVX-512: one
 // register per row, 32 registers. AVX2: two halves per row, 16 registers, so 6 rows (12
-// accumulators); 4 rows ran A_hat (2708 x 2708) times 16 columns in 2.47 ms and 6 in 1.24 ms on
-// the 2-core Zen 3 (X^T dZ: 1.72 -> 1.10 ms).
+// accumulators), which measured twice as fast as 4 (docs/benchmarks.md, "Measurements behind
+// code choices").
 constexpr int kBlockRows16 = kRegistersPerV16 == 1 ? 8 : 6;
 constexpr int kBlockCols16 = kRegistersPerV16 == 1 ? 16 : 6;
 

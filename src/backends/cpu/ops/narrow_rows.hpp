@@ -24,8 +24,7 @@ constexpr int kVectorRegisters = 32;
 #else
 // Without AVX-512 GCC lowers a 64-byte vector extension through the stack: every FMA of a 16-wide
 // row then stored and reloaded its halves through general registers. Two 32-byte halves in a
-// struct stay in registers (on an AVX2 Zen 3: Cora kipf epoch 4.41 -> 2.04 ms, mlx-gcn dense
-// 54 -> 10.8 ms).
+// struct stay in registers (docs/benchmarks.md, "Measurements behind code choices").
 struct v16 {
   v8 lo, hi;
   float& operator[](int i) { return i < 8 ? lo[i] : hi[i - 8]; }

@@ -72,8 +72,8 @@ inline void philox_rounds(PhiloxLanes (&c0)[kParts], PhiloxLanes (&c1)[kParts], 
 
 // u[lane][g]: uniform `lane` (0..3) of group groups[g], for g < kPhiloxLanes. Two counter
 // vectors go through the rounds at a time: their 8 state registers and the temporaries fit the
-// 16 registers of AVX2, where four at a time spilled to the stack (Cora's input-dropout scales:
-// 330 -> 290 us on one Zen 3 core); with AVX-512 the 16 lanes are two vectors anyway.
+// 16 registers of AVX2, where four at a time spilled to the stack (docs/benchmarks.md,
+// "Measurements behind code choices"); with AVX-512 the 16 lanes are two vectors anyway.
 inline void dropout_uniforms16(uint64_t seed, uint32_t layer, uint32_t epoch, const uint64_t* groups,
                                float u[4][kPhiloxLanes]) {
   constexpr int kLockstep = 2;

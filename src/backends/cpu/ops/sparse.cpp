@@ -56,7 +56,7 @@ void scaled_spmm_narrow_rows(const Csr<float>& x, const float* scale, const int3
 }
 
 // b small enough to stay in L2 (Cora's W_0: 92 KB) is gathered at L2 bandwidth, and prefetching
-// it only adds instructions (Cora's X W_0 on one Zen 3 core: 79 -> 65 us without).
+// it only adds instructions (docs/benchmarks.md, "Measurements behind code choices").
 constexpr int64_t kPrefetchAboveBytes = int64_t{1} << 20;
 
 template <int N, Scaling kScaling>

@@ -77,8 +77,8 @@ struct TransposedCsr {
 TransposedCsr transpose_with_entries(const Csr<float>& x);
 // The same product as above as a gather over x^T, width <= 16: each output row is summed in the
 // reference's order (rows of x ascending) whatever the thread count, with no per-thread slices,
-// and ~2.5x faster (Cora's X^T dZ: 133 -> ~50 us on one core); it costs a copy of x plus 4 bytes
-// per entry.
+// and faster (docs/benchmarks.md, "Measurements behind code choices"); it costs a copy of x plus
+// 4 bytes per entry.
 void sparse_scaled_matmul_transposed(const TransposedCsr& xt, const float* scale, const float* d, int64_t width,
                                      float* c);
 // The same with the mask drawn here (allocates the scales: for tests and one-off use).

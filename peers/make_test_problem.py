@@ -4,7 +4,7 @@ for trying the peers without a gcnbench binary:
 
     python3 peers/make_test_problem.py --out /tmp/p --nodes 2708 --features 1433 --classes 7
 
-Same files as src/data/export.cpp: problem.json and CSR .npy arrays of A_hat (normalized, with
+Same files as src/model/problem_files.cpp: problem.json and CSR .npy arrays of A_hat (normalized, with
 self loops) and the features (row-normalized when --preset kipf).
 """
 

@@ -29,7 +29,9 @@ struct SyntheticSpec {
   double homophily = 0.8;        // fraction of a node's edges that stay inside its class
 };
 
-// "nodes=N,degree=D,features=F,classes=C,seed=S[,density=P][,homophily=H]".
+// "nodes=N,degree=D,features=F,classes=C,seed=S[,density=P][,homophily=H]", or
+// "like=arxiv|reddit|products|papers100m" (that graph's nodes, mean degree, features and
+// classes, seed 0) with any of those keys beside it overriding the shape's value.
 SyntheticSpec parse_synthetic_spec(const std::string& text);
 
 // The train/val/test sizes generate_synthetic gives a spec, without generating it.

@@ -77,23 +77,26 @@ void check_spec(const SyntheticSpec& s) {
 void check_spec_fits_memory(const SyntheticSpec& s) {
   const auto draws_per_node = static_cast<int64_t>(std::ceil(s.degree / 2));
   const int64_t feature_entries_per_node =
-      s.feature_density >= 1 ? s.features : static_cast<int64_t>(std::ceil(s.feature_density * static_cast<double>(s.features)));
+      s.feature_density >= 1 ? s.features
+                             : static_cast<int64_t>(std::ceil(s.feature_density * static_cast<double>(s.features)));
   const char* hint = "ask for fewer nodes, a lower degree or fewer features";
   const size_t entry_bytes = sizeof(int32_t) + sizeof(float);
   // Per node: two row-offset arrays, labels, the class permutation and the class-grouped node list.
-  const size_t per_node = checked_element_count(s.nodes, 1, 2 * sizeof(int64_t) + 3 * sizeof(int32_t),
-                                                "synthetic per-node arrays", hint);
-  const size_t adjacency = checked_element_count(s.nodes, 2 * draws_per_node, entry_bytes, "synthetic adjacency entries", hint);
-  const size_t features = checked_element_count(s.nodes, feature_entries_per_node, entry_bytes, "synthetic features", hint);
+  const size_t per_node =
+      checked_element_count(s.nodes, 1, 2 * sizeof(int64_t) + 3 * sizeof(int32_t), "synthetic per-node arrays", hint);
+  const size_t adjacency =
+      checked_element_count(s.nodes, 2 * draws_per_node, entry_bytes, "synthetic adjacency entries", hint);
+  const size_t features =
+      checked_element_count(s.nodes, feature_entries_per_node, entry_bytes, "synthetic features", hint);
   const size_t columns = checked_element_count(s.features, 2, sizeof(int32_t), "synthetic column permutation", hint);
   // Each count passed its own check, so none of these products overflows.
   const uint64_t bytes = per_node * (2 * sizeof(int64_t) + 3 * sizeof(int32_t)) + (adjacency + features) * entry_bytes +
                          columns * sizeof(int32_t);
   const uint64_t limit = physical_memory_bytes();
   if (limit != 0 && bytes > limit)
-    spec_fail("nodes=" + std::to_string(s.nodes) + ", degree=" + format_number(s.degree) + ", features=" +
-              std::to_string(s.features) + " needs about " + format_bytes(bytes) + ", more than this machine's " +
-              format_bytes(limit) + " of memory; " + hint);
+    spec_fail("nodes=" + std::to_string(s.nodes) + ", degree=" + format_number(s.degree) +
+              ", features=" + std::to_string(s.features) + " needs about " + format_bytes(bytes) +
+              ", more than this machine's " + format_bytes(limit) + " of memory; " + hint);
 }
 
 // Independent, reproducible random streams: one per (purpose, node), so the two passes over the
@@ -168,36 +171,93 @@ SyntheticSplitCounts synthetic_split_counts(const SyntheticSpec& spec) {
   return counts;
 }
 
+namespace {
+
+// The shapes of public graphs people benchmark GCNs on (the README's "Data formats" says where each count
+// comes from). degree is stored entries per node, as the generator's mean degree counts them.
+struct PublicShape {
+  const char* name;
+  int64_t nodes;
+  double degree;
+  int64_t features;
+  int classes;
+};
+
+constexpr PublicShape kPublicShapes[] = {
+    {"arxiv", 169343, 13.77, 128, 40},           // ogbn-arxiv: 1,166,243 edges, made undirected
+    {"reddit", 232965, 492.0, 602, 41},          // Reddit (Hamilton et al. 2017): 114,615,892 directed edges
+    {"products", 2449029, 50.52, 100, 47},       // ogbn-products: 61,859,140 undirected edges
+    {"papers100m", 111059956, 29.10, 128, 172},  // ogbn-papers100M: 1,615,685,872 edges, made undirected
+};
+
+const PublicShape& public_shape(std::string_view name) {
+  for (const auto& shape : kPublicShapes)
+    if (name == shape.name) return shape;
+  std::string known;
+  for (const auto& shape : kPublicShapes) known += (known.empty() ? "" : ", ") + std::string(shape.name);
+  spec_fail("like=" + std::string(name) + ": no such shape (known: " + known + ")");
+}
+
+}  // namespace
+
 SyntheticSpec parse_synthetic_spec(const std::string& text) {
   SyntheticSpec spec;
   std::string_view rest = text;
-  bool seen[7] = {};
-  const char* keys[7] = {"nodes", "degree", "features", "classes", "seed", "density", "homophily"};
-  if (trim(rest).empty()) spec_fail("empty; expected nodes=N,degree=D,features=F,classes=C,seed=S");
+  constexpr int kKeys = 8;
+  bool seen[kKeys] = {};
+  const char* keys[kKeys] = {"nodes", "degree", "features", "classes", "seed", "density", "homophily", "like"};
+  const char* const key_list = "keys: nodes, degree, features, classes, seed, density, homophily, like";
+  std::string_view like;
+  if (trim(rest).empty()) spec_fail("empty; expected nodes=N,degree=D,features=F,classes=C,seed=S or like=NAME");
   while (true) {
     const size_t comma = rest.find(',');
     const std::string_view item = trim(rest.substr(0, comma));
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos)
-      spec_fail(std::string(item).insert(0, 1, '\'') + "' is not key=value (keys: nodes, degree, features, classes, seed, density, homophily)");
+      spec_fail(std::string(item).insert(0, 1, '\'') + "' is not key=value (" + key_list + ")");
     const std::string_view key = trim(item.substr(0, eq));
     const std::string_view value = trim(item.substr(eq + 1));
     const auto k = std::find(std::begin(keys), std::end(keys), key) - std::begin(keys);
-    if (k == 7)
-      spec_fail("unknown key '" + std::string(key) + "' (keys: nodes, degree, features, classes, seed, density, homophily)");
+    if (k == kKeys) spec_fail("unknown key '" + std::string(key) + "' (" + key_list + ")");
     if (seen[k]) spec_fail("key '" + std::string(key) + "' given twice");
     seen[k] = true;
     switch (k) {
-      case 0: spec.nodes = parse_integer<int64_t>(key, value); break;
-      case 1: spec.degree = parse_real(key, value); break;
-      case 2: spec.features = parse_integer<int64_t>(key, value); break;
-      case 3: spec.classes = parse_integer<int>(key, value); break;
-      case 4: spec.seed = parse_integer<uint64_t>(key, value); break;
-      case 5: spec.feature_density = parse_real(key, value); break;
-      case 6: spec.homophily = parse_real(key, value); break;
+      case 0:
+        spec.nodes = parse_integer<int64_t>(key, value);
+        break;
+      case 1:
+        spec.degree = parse_real(key, value);
+        break;
+      case 2:
+        spec.features = parse_integer<int64_t>(key, value);
+        break;
+      case 3:
+        spec.classes = parse_integer<int>(key, value);
+        break;
+      case 4:
+        spec.seed = parse_integer<uint64_t>(key, value);
+        break;
+      case 5:
+        spec.feature_density = parse_real(key, value);
+        break;
+      case 6:
+        spec.homophily = parse_real(key, value);
+        break;
+      case 7:
+        like = value;
+        break;
     }
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
+  }
+  // like=NAME gives the shape of a public graph, seed 0; a key given beside it overrides it.
+  if (!like.empty()) {
+    const PublicShape& shape = public_shape(like);
+    if (!seen[0]) spec.nodes = shape.nodes;
+    if (!seen[1]) spec.degree = shape.degree;
+    if (!seen[2]) spec.features = shape.features;
+    if (!seen[3]) spec.classes = shape.classes;
+    for (int k = 0; k < 5; ++k) seen[k] = true;
   }
   // The five size keys have no sensible default: a graph the user did not describe is not the
   // one they meant to benchmark. density and homophily are refinements and may be left out.
@@ -205,7 +265,7 @@ SyntheticSpec parse_synthetic_spec(const std::string& text) {
   for (int k = 0; k < 5; ++k)
     if (!seen[k]) missing += (missing.empty() ? "'" : ", '") + std::string(keys[k]) + "'";
   if (!missing.empty())
-    spec_fail("missing " + missing + " (a spec needs nodes=N,degree=D,features=F,classes=C,seed=S)");
+    spec_fail("missing " + missing + " (a spec needs nodes=N,degree=D,features=F,classes=C,seed=S, or like=NAME)");
   check_spec(spec);
   return spec;
 }
@@ -302,8 +362,10 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
   std::vector<int32_t> column_perm(static_cast<size_t>(f));
   for (int64_t k = 0; k < f; ++k) column_perm[k] = static_cast<int32_t>(k);
   Rng perm_rng = stream_rng(spec.seed, CentroidStream, 1);
-  for (int64_t k = f - 1; k > 0; --k) std::swap(column_perm[k], column_perm[perm_rng.below(static_cast<uint64_t>(k) + 1)]);
-  const double per_row = spec.feature_density >= 1 ? static_cast<double>(f) : spec.feature_density * static_cast<double>(f);
+  for (int64_t k = f - 1; k > 0; --k)
+    std::swap(column_perm[k], column_perm[perm_rng.below(static_cast<uint64_t>(k) + 1)]);
+  const double per_row =
+      spec.feature_density >= 1 ? static_cast<double>(f) : spec.feature_density * static_cast<double>(f);
   const double q = std::min(1.0, 1.0 / std::sqrt(2.0 * std::clamp(per_row, 1.0, 30.0) * c));
   if (spec.feature_density >= 1) {
     // Dense (density 1), a soft bag of words: every value an exponential intensity of mean 1,
@@ -346,8 +408,9 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
       const size_t row_begin = x.col.size();
       for (int64_t d = 0; d < draws; ++d) {
         const bool in_block = rng.uniform() < q;
-        const int64_t k = in_block ? column_perm[block_begin + static_cast<int64_t>(rng.below(static_cast<uint64_t>(block_size)))]
-                                   : static_cast<int64_t>(rng.below(static_cast<uint64_t>(f)));
+        const int64_t k =
+            in_block ? column_perm[block_begin + static_cast<int64_t>(rng.below(static_cast<uint64_t>(block_size)))]
+                     : static_cast<int64_t>(rng.below(static_cast<uint64_t>(f)));
         x.col.push_back(static_cast<int32_t>(k));
       }
       std::sort(x.col.begin() + static_cast<int64_t>(row_begin), x.col.end());

@@ -2,8 +2,8 @@
 // generator's determinism and graph invariants, its memory checks, and that a GCN learns it.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -36,7 +36,8 @@ void expect_identical(const Dataset& a, const Dataset& b) {
 }
 
 TEST(SyntheticSpec, ParsesEveryKey) {
-  const SyntheticSpec s = parse_synthetic_spec(" nodes=1000, degree=6.5,features=20,classes=4,seed=9,density=0.25,homophily=0.6");
+  const SyntheticSpec s =
+      parse_synthetic_spec(" nodes=1000, degree=6.5,features=20,classes=4,seed=9,density=0.25,homophily=0.6");
   EXPECT_EQ(s.nodes, 1000);
   EXPECT_EQ(s.degree, 6.5);
   EXPECT_EQ(s.features, 20);
@@ -56,23 +57,63 @@ TEST(SyntheticSpec, RejectsBadSpecsWithClearMessages) {
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=0," + ok), "nodes=0", "must be in 1..");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=-1,features=8,classes=3,seed=1"), "degree=-1 must be >= 0");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=4,features=-8,classes=3,seed=1"), "features=-8");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=4,features=8,classes=-3,seed=1"), "classes=-3 must be positive");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=4,features=8,classes=3,seed=-1"), "seed=-1 is not a non-negative integer");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=4,features=8,classes=-3,seed=1"),
+                    "classes=-3 must be positive");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=4,features=8,classes=3,seed=-1"),
+                    "seed=-1 is not a non-negative integer");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=ten," + ok), "nodes=ten is not an integer");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100," + ok.substr(0, ok.size() - 1) + "1x"), "seed=1x is not a non-negative integer");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100," + ok.substr(0, ok.size() - 1) + "1x"),
+                    "seed=1x is not a non-negative integer");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=1e3," + ok), "nodes=1e3 is not an integer");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=four,features=8,classes=3,seed=1"), "degree=four is not a finite number");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=nan,features=8,classes=3,seed=1"), "degree=nan is not a finite number");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=,features=8,classes=3,seed=1"), "degree= is not a finite number");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=100,features=8,classes=3,seed=1"), "degree=100 is more than nodes-1=99");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=500,features=8,classes=3,seed=1"), "degree=500 is more than nodes-1=99");
-  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=10,degree=4,features=8,classes=11,seed=1"), "classes=11 is more than nodes=10");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=four,features=8,classes=3,seed=1"),
+                    "degree=four is not a finite number");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=nan,features=8,classes=3,seed=1"),
+                    "degree=nan is not a finite number");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=,features=8,classes=3,seed=1"),
+                    "degree= is not a finite number");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=100,features=8,classes=3,seed=1"),
+                    "degree=100 is more than nodes-1=99");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,degree=500,features=8,classes=3,seed=1"),
+                    "degree=500 is more than nodes-1=99");
+  EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=10,degree=4,features=8,classes=11,seed=1"),
+                    "classes=11 is more than nodes=10");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100,nodes=200," + ok), "key 'nodes' given twice");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100," + ok + ",,"), "is not key=value");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes 100," + ok), "'nodes 100' is not key=value");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=99999999999999999999," + ok), "out of range");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100," + ok + ",density=0"), "density=0 must be in (0, 1]");
   EXPECT_ERROR_WITH(parse_synthetic_spec("nodes=100," + ok + ",homophily=1.5"), "homophily=1.5 must be in [0, 1]");
+}
+
+TEST(SyntheticSpec, LikeGivesAPublicGraphsShapeThatKeysOverride) {
+  const SyntheticSpec reddit = parse_synthetic_spec("like=reddit");
+  EXPECT_EQ(reddit.nodes, 232965);
+  EXPECT_DOUBLE_EQ(reddit.degree, 492.0);
+  EXPECT_EQ(reddit.features, 602);
+  EXPECT_EQ(reddit.classes, 41);
+  EXPECT_EQ(reddit.seed, 0u);
+  EXPECT_DOUBLE_EQ(reddit.feature_density, 1.0);  // real feature matrices are dense
+  const SyntheticSpec papers = parse_synthetic_spec("like=papers100m");
+  EXPECT_EQ(papers.nodes, 111059956);
+  EXPECT_EQ(papers.classes, 172);
+  EXPECT_EQ(parse_synthetic_spec("like=arxiv").features, 128);
+  EXPECT_EQ(parse_synthetic_spec("like=products").classes, 47);
+  // A key beside like= wins, in either order.
+  const SyntheticSpec small = parse_synthetic_spec("nodes=5000,like=products,seed=7");
+  EXPECT_EQ(small.nodes, 5000);
+  EXPECT_DOUBLE_EQ(small.degree, 50.52);
+  EXPECT_EQ(small.seed, 7u);
+  // The shape's expected size is what the memory estimate reads before generating.
+  const GraphShape shape = expected_shape(parse_synthetic_spec("like=arxiv"));
+  EXPECT_EQ(shape.nodes, 169343);
+  EXPECT_NEAR(static_cast<double>(shape.adjacency_entries), 169343 * 13.77, 0.05 * 169343 * 13.77);
+  try {
+    parse_synthetic_spec("like=ogbn-mag");
+    FAIL() << "an unknown shape was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("papers100m"), std::string::npos) << e.what();  // lists the known ones
+  }
+  EXPECT_THROW(parse_synthetic_spec("like=arxiv,like=reddit"), Error);
 }
 
 TEST(SyntheticSpec, AcceptsTheLargestDegree) {
@@ -84,8 +125,8 @@ TEST(SyntheticSpec, AcceptsTheLargestDegree) {
 TEST(SyntheticSpec, AbsurdSizesFailAtOnceNamingTheLimit) {
   const auto start = std::chrono::steady_clock::now();
   // 1e8 nodes x 1e6 edges: 1e14 entries of 8 bytes.
-  EXPECT_ERROR_WITH(synthetic("nodes=100000000,degree=1000000,features=1,classes=2,seed=0"), "synthetic adjacency entries",
-                    "of memory", "ask for fewer nodes");
+  EXPECT_ERROR_WITH(synthetic("nodes=100000000,degree=1000000,features=1,classes=2,seed=0"),
+                    "synthetic adjacency entries", "of memory", "ask for fewer nodes");
   // 1e6 nodes x 1e8 dense features.
   EXPECT_ERROR_WITH(synthetic("nodes=1000000,degree=2,features=100000000,classes=2,seed=0"), "synthetic features",
                     "of memory", "fewer features");
@@ -137,7 +178,8 @@ TEST(Synthetic, GraphInvariantsDegreeAndHomophily) {
         ASSERT_LT(a.col[k - 1], c) << "row " << r << " not ascending and unique";
       }
       // Symmetric: r appears in row c.
-      ASSERT_TRUE(std::binary_search(a.col.begin() + a.row_ptr[c], a.col.begin() + a.row_ptr[c + 1], static_cast<int32_t>(r)))
+      ASSERT_TRUE(
+          std::binary_search(a.col.begin() + a.row_ptr[c], a.col.begin() + a.row_ptr[c + 1], static_cast<int32_t>(r)))
           << r << " -> " << c;
       same_class += d.labels[r] == d.labels[c];
     }
@@ -184,7 +226,8 @@ TEST(Synthetic, CpuRefReachesWellAboveChance) {
   options.seeds = {0};
   const std::vector<RunResult> runs = train(*backend, problem, options);
   const double chance = 1.0 / 4;
-  std::printf("synthetic 1200 nodes, 4 classes: cpu-ref kipf test accuracy %.4f (chance %.2f)\n", runs[0].test.accuracy, chance);
+  std::printf("synthetic 1200 nodes, 4 classes: cpu-ref kipf test accuracy %.4f (chance %.2f)\n", runs[0].test.accuracy,
+              chance);
   EXPECT_GE(runs[0].test.accuracy, 2 * chance);
 }
 
@@ -210,10 +253,10 @@ TEST(Synthetic, DenseManyFeaturesReachWellAboveChance) {
 // most the expectation's upper bound and within a few percent of it (repeats and self loops
 // are all the generator drops), on graphs small, scaled-down and sparse-featured.
 TEST(Synthetic, ExpectedShapeMatchesTheGeneratedGraph) {
-  for (const char* text : {"nodes=2000,degree=10,features=256,classes=8,seed=3",
-                           "nodes=300,degree=6,features=40,classes=7,seed=1",
-                           "nodes=50000,degree=20,features=500,classes=16,seed=2,density=0.02",
-                           "nodes=9,degree=2,features=3,classes=9,seed=0"}) {
+  for (const char* text :
+       {"nodes=2000,degree=10,features=256,classes=8,seed=3", "nodes=300,degree=6,features=40,classes=7,seed=1",
+        "nodes=50000,degree=20,features=500,classes=16,seed=2,density=0.02",
+        "nodes=9,degree=2,features=3,classes=9,seed=0"}) {
     SCOPED_TRACE(text);
     const SyntheticSpec spec = parse_synthetic_spec(text);
     const GraphShape expected = expected_shape(spec);
@@ -226,7 +269,8 @@ TEST(Synthetic, ExpectedShapeMatchesTheGeneratedGraph) {
     EXPECT_EQ(expected.val, actual.val);
     EXPECT_EQ(expected.test, actual.test);
     const double a = static_cast<double>(actual.adjacency_entries), e = static_cast<double>(expected.adjacency_entries);
-    EXPECT_NEAR(a / e, 1.0, spec.nodes >= 2000 ? 0.05 : 0.5) << actual.adjacency_entries << " vs " << expected.adjacency_entries;
+    EXPECT_NEAR(a / e, 1.0, spec.nodes >= 2000 ? 0.05 : 0.5)
+        << actual.adjacency_entries << " vs " << expected.adjacency_entries;
     const double fa = static_cast<double>(actual.feature_entries), fe = static_cast<double>(expected.feature_entries);
     EXPECT_LE(fa, fe * 1.02);
     EXPECT_NEAR(fa / fe, 1.0, 0.05) << actual.feature_entries << " vs " << expected.feature_entries;

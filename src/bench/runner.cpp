@@ -2,23 +2,17 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 
 #include "bench/environment.hpp"
 #include "bench/interrupt.hpp"
 #include "bench/process.hpp"
+#include "bench/progress.hpp"
 #include "bench/train_events.hpp"
 
 namespace gcn {
 namespace {
 
 constexpr int kSkippedExitCode = 3;  // peers/common.py EXIT_SKIPPED
-
-void show_progress(bool enabled, const std::string& text) {
-  if (!enabled) return;
-  std::fprintf(stderr, "\r\033[K%s", text.c_str());
-  std::fflush(stderr);
-}
 
 }  // namespace
 
@@ -38,6 +32,7 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
   }
   const size_t total = to_run * options.seeds.size();
   size_t done = 0;
+  double elapsed_ms = 0;  // the runs' wall time so far: the pace of the ETA
   for (size_t round = 0; round < options.seeds.size(); ++round) {
     const uint64_t seed = options.seeds[round];
     for (auto& outcome : outcomes) {
@@ -46,9 +41,11 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
       if (interrupt_signal() != 0) break;
       const std::vector<std::string> argv = outcome.row.command(seed);
       if (outcome.command.empty()) outcome.command = shell_quote(argv);
+      const std::string eta = eta_text(done, total, elapsed_ms / 1000);
       show_progress(options.progress, "[" + std::to_string(done + 1) + "/" + std::to_string(total) + "] " +
-                                          outcome.row.dataset + "  " + outcome.row.label + "  seed " +
-                                          std::to_string(seed));
+                                          outcome.row.dataset + "  " + outcome.row.label + "  run " +
+                                          std::to_string(round + 1) + "/" + std::to_string(options.seeds.size()) +
+                                          (eta.empty() ? "" : "  " + eta));
       ProcessOptions process;
       process.timeout_s = options.timeout_s;
       process.stderr_log = options.stderr_log;
@@ -56,6 +53,7 @@ std::vector<RowOutcome> run_rows(const std::vector<BenchRow>& rows, const Runner
       const double load_before = load_average_1min();
       const ProcessResult result = run_process(argv, process);
       ++done;
+      elapsed_ms += result.wall_ms;
       if (result.interrupted) break;  // the run did not finish: neither a result nor a failure
 
       RunOutcome run;

@@ -1,5 +1,8 @@
 // `gcnbench train`: trains one backend on one dataset for a list of seeds and prints a line
 // per epoch (or JSON lines) and a summary.
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -18,6 +21,7 @@
 #include "model/problem_files.hpp"
 #include "train/trainer.hpp"
 #include "bench/epoch_profile.hpp"
+#include "bench/progress.hpp"
 #include "report/profile_report.hpp"
 #include "bench/train_events.hpp"
 
@@ -104,7 +108,22 @@ struct TrainCommand {
     if (options.initial_parameters) check_shapes(*options.initial_parameters, problem);
     engine->load(problem);
 
+    // On a terminal whose stdout is not already printing every epoch: epochs done and the ETA.
+    const bool progress = isatty(STDERR_FILENO) && (quiet || !isatty(STDOUT_FILENO));
+    const size_t total_epochs = options.seeds.size() * static_cast<size_t>(config.epochs);
+    size_t epochs_done = 0;
+    const auto started = std::chrono::steady_clock::now();
+    auto shown = started - std::chrono::seconds(1);
     const auto on_epoch = [&](uint64_t seed, int epoch, const EpochMetrics& m, std::optional<double> ms) {
+      ++epochs_done;
+      if (const auto now = std::chrono::steady_clock::now(); progress && now - shown >= std::chrono::milliseconds(500)) {
+        shown = now;
+        const double elapsed_s = std::chrono::duration<double>(now - started).count();
+        const std::string eta = eta_text(epochs_done, total_epochs, elapsed_s);
+        show_progress(true, "seed " + std::to_string(seed) + "  epoch " + std::to_string(epoch + 1) + "/" +
+                                std::to_string(config.epochs) + "  (" + std::to_string(epochs_done) + "/" +
+                                std::to_string(total_epochs) + " epochs)" + (eta.empty() ? "" : "  " + eta));
+      }
       if (json) {
         std::cout << epoch_event(seed, epoch, m, ms).dump() << '\n';
       } else if (!quiet) {
@@ -114,6 +133,7 @@ struct TrainCommand {
       }
     };
     const auto on_run = [&](const RunResult& r) {
+      show_progress(progress, "");
       if (json) {
         std::cout << run_event(r, peak_rss_bytes(), engine->info().peak_device_bytes).dump() << '\n';
       } else {

@@ -31,6 +31,8 @@ namespace gcn {
 struct EpochMetrics {
   double train_loss = 0, train_acc = 0;  // of the training forward (dropout on)
   double val_loss = 0, val_acc = 0;      // eval forward, or the training forward (val_from_train_forward)
+  // Bit-for-bit equality (a NaN equals nothing): how replicated ranks are checked to agree.
+  bool operator==(const EpochMetrics&) const = default;
 };
 
 struct BackendOptions {

@@ -121,20 +121,19 @@ ModelConfig ModelOptions::resolve_over(const ModelConfig& base) const {
 }
 
 ModelConfig ModelOptions::apply_to(ModelConfig config) const {
-  const auto set = [&](const char* name) { return given(name); };
-  if (set("--layers")) config.layers = values_.layers;
-  if (set("--hidden")) config.hidden = values_.hidden;
-  if (set("--dropout")) config.dropout = values_.dropout;
+  if (given("--layers")) config.layers = values_.layers;
+  if (given("--hidden")) config.hidden = values_.hidden;
+  if (given("--dropout")) config.dropout = values_.dropout;
   if (input_dropout_) config.input_dropout = true;
   if (no_input_dropout_) config.input_dropout = false;
   if (bias_before_) config.bias_before_aggregation = true;
   if (bias_after_) config.bias_before_aggregation = false;
   if (no_bias_) config.bias = false;
-  if (set("--lr")) config.lr = values_.lr;
-  if (set("--weight-decay")) config.weight_decay = values_.weight_decay;
+  if (given("--lr")) config.lr = values_.lr;
+  if (given("--weight-decay")) config.weight_decay = values_.weight_decay;
   if (wd_first_) config.weight_decay_first_layer_only = true;
   if (wd_all_) config.weight_decay_first_layer_only = false;
-  if (set("--epochs")) config.epochs = values_.epochs;
+  if (given("--epochs")) config.epochs = values_.epochs;
   if (row_normalize_) config.row_normalize_features = true;
   if (no_row_normalize_) config.row_normalize_features = false;
   if (!adjacency_.empty()) config.adjacency = parse_adjacency_mode(adjacency_);

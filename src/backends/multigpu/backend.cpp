@@ -18,11 +18,6 @@ namespace {
 using multigpu::Communicator;
 using multigpu::DistributedGcn;
 
-bool same_metrics(const EpochMetrics& a, const EpochMetrics& b) {
-  return a.train_loss == b.train_loss && a.train_acc == b.train_acc && a.val_loss == b.val_loss &&
-         a.val_acc == b.val_acc;
-}
-
 class MultiRankBackend final : public Backend {
  public:
   MultiRankBackend(const multigpu::RankKernels& kernels, const BackendOptions& options) : kernels_(kernels) {
@@ -47,7 +42,6 @@ class MultiRankBackend final : public Backend {
     models_.resize(static_cast<size_t>(ranks_));
     const multigpu::RowPartition partition = multigpu::partition_rows_by_cost(problem.adjacency, ranks_);
     on_each_rank([&](Communicator& comm) {
-      kernels_.enter_rank(threads_per_rank_);
       models_[static_cast<size_t>(comm.rank())] = std::make_unique<DistributedGcn>(
           problem, multigpu::build_rank_plan(problem.adjacency, partition, comm.rank()), comm,
           multigpu::ExchangeMode::Halo, kernels_);
@@ -118,7 +112,7 @@ class MultiRankBackend final : public Backend {
       metrics[r] = models_[r]->train_epoch(epoch, r == 0 ? clock : nullptr);
     });
     for (int r = 1; r < ranks_; ++r)
-      if (!same_metrics(metrics[static_cast<size_t>(r)], metrics.front()))
+      if (metrics[static_cast<size_t>(r)] != metrics.front())
         fail("--ranks " + std::to_string(ranks_) + ": rank " + std::to_string(r) +
              " reported other metrics than rank 0 in epoch " + std::to_string(epoch) + " (the replicas drifted apart)");
     pending_.push_back(metrics.front());

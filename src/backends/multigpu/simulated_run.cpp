@@ -8,11 +8,6 @@
 namespace gcn::multigpu {
 namespace {
 
-bool same_metrics(const EpochMetrics& a, const EpochMetrics& b) {
-  return a.train_loss == b.train_loss && a.train_acc == b.train_acc && a.val_loss == b.val_loss &&
-         a.val_acc == b.val_acc;
-}
-
 bool same_parameters(const Parameters<float>& a, const Parameters<float>& b) {
   if (a.weights.size() != b.weights.size() || a.biases.size() != b.biases.size()) return false;
   for (size_t l = 0; l < a.weights.size(); ++l)
@@ -48,7 +43,7 @@ SimulatedRun train_simulated(const Problem& problem, const Parameters<float>& in
     const auto i = static_cast<size_t>(r);
     bool agree = epochs[i].size() == epochs[0].size() && tests[i].loss == tests[0].loss &&
                  tests[i].accuracy == tests[0].accuracy && same_parameters(finals[i], finals[0]);
-    for (size_t e = 0; agree && e < epochs[0].size(); ++e) agree = same_metrics(epochs[i][e], epochs[0][e]);
+    for (size_t e = 0; agree && e < epochs[0].size(); ++e) agree = epochs[i][e] == epochs[0][e];
     run.ranks_agree = run.ranks_agree && agree;
   }
   return run;

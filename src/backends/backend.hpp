@@ -41,6 +41,12 @@ struct BackendOptions {
   bool sync_every_epoch = false;    // cuda: read metrics back after every epoch
   int ranks = 0;                    // cpu-ref, cpu: >= 1 trains as that many simulated ranks
                                     // (backends/multigpu/backend.hpp); 0: one device
+  // cuda: >= 1 makes this process rank `gpu_rank` of a group of `gpus` processes, one per GPU,
+  // that train together over NCCL (train --gpus N starts them: train/rank_launcher.hpp); rank
+  // 0 hands the group's NCCL id to the others through the file `rendezvous`. 0: one device.
+  int gpus = 0;
+  int gpu_rank = 0;
+  std::string rendezvous;
 };
 
 struct BackendInfo {
@@ -50,7 +56,7 @@ struct BackendInfo {
   uint64_t peak_device_bytes = 0;   // device memory high-water mark (GPU backends)
   uint64_t device_free_bytes = 0;   // device memory free now (GPU backends; 0: no device)
   bool asynchronous = false;        // train_epoch may return before the work is done
-  int ranks = 0;                    // simulated ranks of a --ranks run; 0: one device
+  int ranks = 0;                    // ranks of a --ranks or --gpus run; 0: one device
 };
 
 class Backend {
@@ -88,8 +94,9 @@ std::vector<std::string> known_backends();
 // Empty when backend `name` can run here, else why not (built without CUDA, no usable GPU).
 // Throws gcn::Error naming the known backends for a name that is none of them.
 std::string backend_skip_reason(const std::string& name);
-// Throws gcn::Error for an unknown name or a backend that cannot run here (saying why), and for
-// options.ranks on a backend that has no multi-rank form (cuda).
+// Throws gcn::Error for an unknown name or a backend that cannot run here (saying why), for
+// options.ranks on a backend that has no simulated-rank form (cuda), and for options.gpus on
+// one that does not run on GPUs.
 std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOptions& options);
 
 }  // namespace gcn

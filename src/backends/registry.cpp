@@ -105,6 +105,10 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const BackendOpti
     if (name != entry.name) continue;
     const std::string reason = entry.unavailable_reason();
     if (!reason.empty()) fail("backend '" + name + "' cannot run here: " + reason);
+    if (options.ranks > 0 && options.gpus > 0)
+      fail("--ranks (simulated ranks on the host) and --gpus (one process per GPU) exclude each other");
+    if (options.gpus > 0 && name != std::string("cuda"))
+      fail("backend '" + name + "' does not run on GPUs; --gpus needs --backend cuda (or --ranks for simulated ranks)");
     if (options.ranks == 0) return entry.make(options);
     if (!entry.rank_kernels)
       fail("backend '" + name + "' has no --ranks form (simulated ranks run on the host: cpu-ref or cpu)");

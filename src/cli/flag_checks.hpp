@@ -23,5 +23,7 @@ CLI::Validator non_empty_path();
 constexpr int64_t kMaxThreads = 1024;
 // Largest --ranks: each simulated rank is a thread holding a replica of the parameters.
 constexpr int64_t kMaxRanks = 1024;
+// Largest --gpus: one process per GPU, far above the GPUs of one host.
+constexpr int64_t kMaxGpus = 256;
 
 }  // namespace gcn::cli

@@ -17,8 +17,10 @@
 #include "cli/problem_loading.hpp"
 #include "core/error.hpp"
 #include "core/memory.hpp"
+#include "core/self_path.hpp"
 #include "model/problem.hpp"
 #include "model/problem_files.hpp"
+#include "train/rank_launcher.hpp"
 #include "train/trainer.hpp"
 #include "bench/epoch_profile.hpp"
 #include "bench/progress.hpp"
@@ -45,6 +47,7 @@ struct TrainCommand {
   std::string init_weights, save_initial_weights;
   int threads = 0;
   int ranks = 0;
+  int gpus = 0;
   int warmup = 0;
   bool json = false;
   bool sync_every_epoch = false;
@@ -73,7 +76,41 @@ struct TrainCommand {
     return problem;
   }
 
+  // --gpus N: this process starts the N ranks and waits for them, or it is one of them. Returns
+  // the rank this process is, or nullopt when it launched the ranks (and they all succeeded).
+  std::optional<RankEnvironment> join_or_launch_gpu_ranks() const {
+    if (gpus == 0) return RankEnvironment{};
+    if (backend != "cuda")
+      fail("--gpus runs one process per GPU with --backend cuda; backend '" + backend +
+           "' runs on the host (--ranks P simulates P ranks there)");
+    if (ranks > 0) fail("--ranks (simulated ranks on the host) and --gpus (one process per GPU) exclude each other");
+    if (dry_run) fail("--dry-run estimates a run on one device; drop --gpus to see it");
+    std::optional<RankEnvironment> env = rank_environment();
+    if (env) {
+      if (env->world_size != gpus)
+        fail(std::string(kWorldSizeVariable) + "=" + std::to_string(env->world_size) + " but --gpus " +
+             std::to_string(gpus) + ": this rank was started for another group");
+      return env;
+    }
+    (void)model.resolve();  // a wrong model flag is reported once, not by every rank
+    if (const int code = launch_ranks(self_executable().string(), own_arguments(), gpus); code != 0) std::exit(code);
+    return std::nullopt;
+  }
+
   void run() const {
+    const std::optional<RankEnvironment> rank = join_or_launch_gpu_ranks();
+    if (!rank) return;
+    if (gpus == 0) return train_here(0);
+    try {
+      train_here(rank->rank, rank->rendezvous);
+    } catch (const Error& e) {
+      throw Error("rank " + std::to_string(rank->rank) + " of " + std::to_string(gpus) + ": " + e.what());
+    }
+  }
+
+  // The training itself: on this process's device, as rank `gpu_rank` of a --gpus group (whose
+  // ranks above 0 print to /dev/null and write no files).
+  void train_here(int gpu_rank, const std::string& rendezvous = "") const {
     std::optional<Problem> imported = import_requested_problem();
     const ModelConfig config = imported ? imported->config : model.resolve();
     if (threads < 0) fail("--threads must not be negative (0: all cores)");
@@ -88,6 +125,9 @@ struct TrainCommand {
     BackendOptions backend_options;
     backend_options.threads = threads;
     backend_options.ranks = ranks;
+    backend_options.gpus = gpus;
+    backend_options.gpu_rank = gpu_rank;
+    backend_options.rendezvous = rendezvous;
     backend_options.sync_every_epoch = options.timing == Timing::PerEpoch;
     std::unique_ptr<Backend> engine = make_backend(backend, backend_options);
 
@@ -101,7 +141,7 @@ struct TrainCommand {
     std::optional<Problem> loaded = imported ? std::move(imported) : load_problem(data, config, check);
     if (!loaded) return;
     const Problem& problem = *loaded;
-    if (!save_initial_weights.empty())
+    if (!save_initial_weights.empty() && gpu_rank == 0)
       save_parameters(options.initial_parameters ? *options.initial_parameters
                                                  : glorot_parameters(problem.widths(), config.bias, options.seeds.front()),
                       save_initial_weights);
@@ -109,7 +149,7 @@ struct TrainCommand {
     engine->load(problem);
 
     // On a terminal whose stdout is not already printing every epoch: epochs done and the ETA.
-    const bool progress = isatty(STDERR_FILENO) && (quiet || !isatty(STDOUT_FILENO));
+    const bool progress = gpu_rank == 0 && isatty(STDERR_FILENO) && (quiet || !isatty(STDOUT_FILENO));
     const size_t total_epochs = options.seeds.size() * static_cast<size_t>(config.epochs);
     size_t epochs_done = 0;
     const auto started = std::chrono::steady_clock::now();
@@ -164,7 +204,9 @@ struct TrainCommand {
       const auto number = [&](const char* key) {
         return summary[key].is_number() ? summary[key].get<double>() : std::numeric_limits<double>::quiet_NaN();
       };
-      const std::string trained_by = ranks > 0 ? backend + " as " + std::to_string(ranks) + " simulated ranks" : backend;
+      const std::string trained_by = ranks > 0  ? backend + " as " + std::to_string(ranks) + " simulated ranks"
+                                     : gpus > 0 ? backend + " on " + std::to_string(gpus) + " GPU(s), one process each"
+                                                : backend;
       std::printf("%s on %s (%s adjacency, %s features, preset %s): test_acc %s +- %s over %zu seed(s), "
                   "test_loss %s, epoch %.4f ms (median %.4f)\n",
                   trained_by.c_str(), problem.dataset_name.c_str(), to_string(config.adjacency), to_string(config.features),
@@ -204,6 +246,10 @@ void add_train_command(CLI::App& app) {
                   "Train as this many simulated ranks in one process (threads; the multi-GPU training step with "
                   "its halo exchange and gradient all-reduce, docs/multi-gpu.md): cpu-ref and cpu, --adj sparse")
       ->check(integer_in(1, kMaxRanks));
+  sub->add_option("--gpus", command->gpus,
+                  "Train on this many GPUs, one process each, which gcnbench starts itself (rank r on device r; "
+                  "halo exchange and gradient all-reduce over NCCL, docs/multi-gpu.md): cuda, --adj sparse")
+      ->check(integer_in(1, kMaxGpus));
   sub->add_option("--warmup", command->warmup, "Untimed warm-up epochs before the first run")
       ->capture_default_str()
       ->check(integer_in(0, kMaxEpochs));

@@ -11,9 +11,11 @@
 
 #include "backends/cuda/cuda_check.cuh"
 #include "backends/cuda/cuda_module.hpp"
+#include "backends/cuda/device_handles.cuh"
 #include "backends/cuda/device_memory.cuh"
 #include "backends/cuda/gcn.cuh"
 #include "backends/cuda/ops.cuh"
+#include "backends/cuda/rank_backend.cuh"
 #include "core/error.hpp"
 
 namespace gcn {
@@ -24,31 +26,14 @@ constexpr int64_t kMetricsCapacity = 4096;
 
 class CudaBackend final : public Backend {
  public:
-  explicit CudaBackend(const BackendOptions& options) : options_(options) {
-    GCN_CUDA_CHECK(cudaSetDevice(options.device));
-    cudaDeviceProp prop{};
-    GCN_CUDA_CHECK(cudaGetDeviceProperties(&prop, options.device));
-    device_name_ = prop.name;
-    GCN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-    GCN_CUBLAS_CHECK(cublasCreate(&cublas_));
-    GCN_CUBLAS_CHECK(cublasSetStream(cublas_, stream_));
-    GCN_CUBLAS_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));  // fp32 FMA, no TF32
-    GCN_CUBLAS_CHECK(cublasSetPointerMode(cublas_, CUBLAS_POINTER_MODE_HOST));
-    // A fixed workspace: cuBLAS then allocates nothing while the epoch is being captured.
-    cublas_workspace_.allocate(mem_, 32 << 20, "cuBLAS workspace");
-    GCN_CUBLAS_CHECK(cublasSetWorkspace(cublas_, cublas_workspace_.get(), 32 << 20));
-    dense_workspace_.allocate(mem_, kDenseWorkspaceFloats, "product workspace");
-    dense_.cublas = cublas_;
-    dense_.stream = stream_;
-    dense_.workspace = dense_workspace_.get();
-    dense_.workspace_floats = kDenseWorkspaceFloats;
-    dense_.own_kernels = own_dense_kernels_enabled();
+  explicit CudaBackend(const BackendOptions& options)
+      : options_(options), device_(options.device), stream_(device_.stream()), mem_(device_.memory()) {
     state_.allocate(mem_, 1, "epoch state");
     metrics_.allocate(mem_, (kMetricsCapacity + 1) * 4, "metrics");
     GCN_CUDA_CHECK(cudaMemsetAsync(state_.get(), 0, sizeof(EpochState), stream_));
     GcnContext context;
     context.stream = stream_;
-    context.dense = dense_;
+    context.dense = device_.dense();
     context.mem = &mem_;
     context.state = state_.get();
     context.mark = [this](StepTime s) { mark(std::move(s)); };
@@ -58,8 +43,6 @@ class CudaBackend final : public Backend {
   ~CudaBackend() override {
     if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
     drop_profiled_graph();
-    if (cublas_) cublasDestroy(cublas_);
-    if (stream_) cudaStreamDestroy(stream_);
   }
 
   void load(const Problem& problem) override {
@@ -165,11 +148,10 @@ class CudaBackend final : public Backend {
   BackendInfo info() const override {
     BackendInfo info;
     info.name = "cuda";
-    info.device = device_name_;
+    info.device = device_.device_name();
     info.threads = 1;
     info.peak_device_bytes = mem_.peak;
-    size_t free_bytes = 0, total_bytes = 0;
-    if (cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) info.device_free_bytes = free_bytes;
+    info.device_free_bytes = device_.free_bytes();
     info.asynchronous = true;
     return info;
   }
@@ -290,9 +272,9 @@ class CudaBackend final : public Backend {
   }
 
   BackendOptions options_;
-  std::string device_name_;
-  cudaStream_t stream_ = nullptr;
-  cublasHandle_t cublas_ = nullptr;
+  DeviceHandles device_;  // first: every device array below counts against its memory counter
+  cudaStream_t stream_;
+  MemoryCounter& mem_;
   cudaGraphExec_t graph_exec_ = nullptr;
   // profile_epoch's graph, the events it records after each step and the one before the first.
   cudaGraphExec_t profiled_exec_ = nullptr;
@@ -300,10 +282,6 @@ class CudaBackend final : public Backend {
   cudaEvent_t profile_start_ = nullptr;
   bool marking_ = false;
   std::string step_prefix_;
-  MemoryCounter mem_;
-  DeviceArray<char> cublas_workspace_;
-  DeviceArray<float> dense_workspace_;
-  DenseContext dense_;
   DeviceArray<EpochState> state_;
   DeviceArray<double> metrics_;
 
@@ -342,6 +320,7 @@ std::string device_unavailable_reason() {
 
 // The module's entry points (backends/cuda/cuda_module.hpp), the only symbols it exports.
 GCNBENCH_CUDA_EXPORT gcn::Backend* gcnbench_cuda_make_backend(const gcn::BackendOptions* options) {
+  if (options->gpus > 0) return gcn::cuda::make_rank_backend(*options);
   return new gcn::cuda::CudaBackend(*options);
 }
 

@@ -153,20 +153,7 @@ void CudaGcn::load(const Problem& problem) {
     GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
   }
 
-  // Packed parameters: W_0, b_0, W_1, b_1, ...
-  param_offsets_.assign(2 * L + 1, 0);
-  int64_t total = 0;
-  for (int l = 0; l < L; ++l) {
-    param_offsets_[2 * l] = total;
-    total += widths_[l] * widths_[l + 1];
-    param_offsets_[2 * l + 1] = total;
-    if (config_.bias) total += widths_[l + 1];
-  }
-  param_offsets_[2 * L] = total;
-  params_.allocate(mem_, total, "parameters");
-  grads_.allocate(mem_, total, "gradients");
-  adam_m_.allocate(mem_, total, "Adam m");
-  adam_v_.allocate(mem_, total, "Adam v");
+  params_.allocate(mem_, widths_, config_.bias);
 
   // Activations. z_: Z_l (n x widths[l+1]); d_[l]: dropped input of layer l >= 1 (n x widths[l]).
   int64_t max_out = 0, max_hidden = 1;
@@ -193,46 +180,9 @@ void CudaGcn::load(const Problem& problem) {
   GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
 
-void CudaGcn::upload_parameters(const Parameters<float>& params) {
-  const int L = num_layers();
-  if (params.num_layers() != L) fail("cuda: reset with parameters of the wrong layer count");
-  std::vector<float> packed(static_cast<size_t>(param_offsets_[2 * L]));
-  for (int l = 0; l < L; ++l) {
-    const auto& w = params.weights[l];
-    if (w.rows != widths_[l] || w.cols != widths_[l + 1]) fail("cuda: reset with a weight of the wrong shape");
-    std::copy(w.data.begin(), w.data.end(), packed.begin() + param_offsets_[2 * l]);
-    if (config_.bias) {
-      if (static_cast<int64_t>(params.biases[l].size()) != widths_[l + 1])
-        fail("cuda: reset with a bias of the wrong size");
-      std::copy(params.biases[l].begin(), params.biases[l].end(), packed.begin() + param_offsets_[2 * l + 1]);
-    }
-  }
-  params_.upload(packed.data(), static_cast<int64_t>(packed.size()), stream_);
-  GCN_CUDA_CHECK(cudaMemsetAsync(adam_m_.get(), 0, packed.size() * sizeof(float), stream_));
-  GCN_CUDA_CHECK(cudaMemsetAsync(adam_v_.get(), 0, packed.size() * sizeof(float), stream_));
-  GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
-}
+void CudaGcn::upload_parameters(const Parameters<float>& params) { params_.upload(params, stream_); }
 
-Parameters<float> CudaGcn::download_parameters() const {
-  const int L = num_layers();
-  std::vector<float> packed(static_cast<size_t>(param_offsets_[2 * L]));
-  GCN_CUDA_CHECK(
-      cudaMemcpyAsync(packed.data(), params_.get(), packed.size() * sizeof(float), cudaMemcpyDeviceToHost, stream_));
-  GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
-  Parameters<float> p;
-  for (int l = 0; l < L; ++l) {
-    Matrix<float> w(widths_[l], widths_[l + 1]);
-    std::copy_n(packed.begin() + param_offsets_[2 * l], w.size(), w.data.begin());
-    p.weights.push_back(std::move(w));
-    if (config_.bias) {
-      p.biases.emplace_back(packed.begin() + param_offsets_[2 * l + 1],
-                            packed.begin() + param_offsets_[2 * l + 1] + widths_[l + 1]);
-    } else {
-      p.biases.emplace_back();
-    }
-  }
-  return p;
-}
+Parameters<float> CudaGcn::download_parameters() const { return params_.download(stream_); }
 
 // The step of an aggregation over `which` rows at `width` columns (the transposed ones too).
 StepTime CudaGcn::aggregate_step(std::string where, LastRows which, int64_t width) const {
@@ -468,27 +418,8 @@ void CudaGcn::backward() {
 }
 
 void CudaGcn::adam_step() {
-  const int L = num_layers();
-  AdamArgs a;
-  a.param = params_.get();
-  a.grad = grads_.get();
-  a.m = adam_m_.get();
-  a.v = adam_v_.get();
-  if (2 * L > kMaxAdamSegments) fail("cuda: at most " + std::to_string(kMaxAdamSegments / 2) + " layers");
-  for (int l = 0; l < L; ++l) {
-    const float wd = static_cast<float>(layer_weight_decay(config_, l));
-    a.seg_end[a.num_segments] = param_offsets_[2 * l + 1];
-    a.weight_decay[a.num_segments++] = wd;
-    a.seg_end[a.num_segments] = param_offsets_[2 * l + 2];
-    a.weight_decay[a.num_segments++] = wd;
-  }
-  a.lr = config_.lr;
-  a.beta1 = config_.adam_beta1;
-  a.beta2 = config_.adam_beta2;
-  a.eps = config_.adam_eps;
-  a.state = state_;
-  adam_update(a, stream_);
-  mark(step("adam", "adam_update", param_offsets_[2 * L], 0, 0));
+  params_.adam_step(config_, state_, stream_);
+  mark(step("adam", "adam_update", params_.count(), 0, 0));
 }
 
 }  // namespace gcn::cuda

@@ -22,6 +22,7 @@
 #include "backends/cuda/device_csr.cuh"
 #include "backends/cuda/device_memory.cuh"
 #include "backends/cuda/ops.cuh"
+#include "backends/cuda/packed_parameters.cuh"
 #include "backends/step_profile.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
@@ -83,10 +84,10 @@ class CudaGcn {
   void mark(StepTime s) const {
     if (mark_) mark_(std::move(s));
   }
-  float* weight(int l) const { return params_.get() + param_offsets_[2 * l]; }
-  float* bias(int l) const { return config_.bias ? params_.get() + param_offsets_[2 * l + 1] : nullptr; }
-  float* weight_grad(int l) const { return grads_.get() + param_offsets_[2 * l]; }
-  float* bias_grad(int l) const { return grads_.get() + param_offsets_[2 * l + 1]; }
+  float* weight(int l) const { return params_.weight(l); }
+  float* bias(int l) const { return params_.bias(l); }
+  float* weight_grad(int l) const { return params_.weight_grad(l); }
+  float* bias_grad(int l) const { return params_.bias_grad(l); }
 
   DeviceDropout dropout_spec(int layer) const {
     DeviceDropout d;
@@ -125,8 +126,7 @@ class CudaGcn {
   DeviceArray<uint32_t> x_keep_;      // the input dropout mask of the epoch, as bits
   DeviceArray<float> aggregated_x_;   // A_hat X (dense_layout.hpp: aggregates_features_first), or empty
   bool aggregated_training_ = false;  // the training pass uses it too (no input dropout)
-  std::vector<int64_t> param_offsets_;
-  DeviceArray<float> params_, grads_, adam_m_, adam_v_;
+  PackedParameters params_;
   DeviceArray<float> z_, logits_s_, logits_full_, dlogits_, gbuf_, dzbuf_, ones_;
   bool aggregate_first_ = false;
   DeviceArray<float> agg_s_, dagg_;  // A_S H of the S rows, and its gradient (train rows)

@@ -31,6 +31,9 @@ struct DeviceDropout {
   uint32_t layer = 0;
   float p = 0;
   float scale = 1;  // 1 / (1 - p), rounded as cpu-ref rounds it (in float)
+  // Mask index of the first element: a rank holding global rows from r0 on draws the
+  // single-device mask with r0 * width here (rank_gcn.cuh); 0 on one device.
+  uint64_t first_index = 0;
 };
 
 // CSR view. With items (rows cut into pieces of item_len stored entries), every item
@@ -75,11 +78,12 @@ struct Epilogue {
 constexpr int64_t kMaxSpmmWidth = 1024;
 
 // c (a.rows x width) = dropout(a) * b (+ epilogue). With a.num_items > 0 the caller zeroes c and
-// the epilogue must be empty.
+// the epilogue must be empty. An epilogue's dropout with width % 4 == 0 needs first_index % 4 == 0.
 void spmm(const CsrView& a, const float* b, int64_t width, float* c, const ValueDropout& vd, const Epilogue& ep,
           cudaStream_t stream);
 
 // out = epilogue(in), (rows x width): each of bias, relu and dropout optional; in and out may alias.
+// The mask index of element i is ep.dropout.first_index + i.
 void bias_relu_dropout(const float* in, float* out, int64_t rows, int64_t width, const Epilogue& ep, cudaStream_t stream);
 
 // Backward of relu then dropout, in place: g = (d > 0) ? g * scale : 0, where d is the forward's
@@ -87,9 +91,11 @@ void bias_relu_dropout(const float* in, float* out, int64_t rows, int64_t width,
 void relu_dropout_backward(const float* d, float* g, int64_t count, float scale, cudaStream_t stream);
 
 // Softmax cross-entropy over entries [0, end1): entry e reads logits row (row_of ? row_of[e] : e)
-// and label labels[e]. Entries [0, end0) form segment 0 (gradient into grad rows 0..end0-1,
-// scaled by 1/end0, when grad is set), [end0, end1) segment 1. The last block writes
-// {loss, accuracy} of segment s to out + (slot_state ? slot_state->slot * 4 : 0) + out_offset[s].
+// and label labels[e]. Entries [0, end0) form segment 0 (gradient into grad rows 0..end0-1, or
+// into grad row row_of[e] with grad_at_logits_row, scaled by 1/end0 or 1/grad_count, when grad
+// is set), [end0, end1) segment 1. The last block writes {loss, accuracy} of segment s (their
+// means, or with sums their sums over the entries: a rank's share of a global mean) to
+// out + (slot_state ? slot_state->slot * 4 : 0) + out_offset[s].
 struct LossArgs {
   const float* logits = nullptr;
   int classes = 0;
@@ -101,6 +107,9 @@ struct LossArgs {
   int out_offset[2] = {0, 2};
   const EpochState* slot_state = nullptr;
   EpochState* scratch = nullptr;  // accum / blocks_done live here
+  double grad_count = 0;          // the gradient's divisor when positive (every rank's train count)
+  bool grad_at_logits_row = false;
+  bool sums = false;
 };
 void softmax_cross_entropy(const LossArgs& args, cudaStream_t stream);
 
@@ -119,6 +128,11 @@ struct AdamArgs {
   const EpochState* state = nullptr;
 };
 void adam_update(const AdamArgs& args, cudaStream_t stream);
+
+// The halo exchange's rows (rank_gcn.cuh): out row i = in row rows[i] (count rows of width),
+// and its mirror, out row rows[i] += in row i; the rows listed must be distinct.
+void gather_rows(const float* in, const int32_t* rows, int64_t count, int64_t width, float* out, cudaStream_t stream);
+void add_rows(const float* in, const int32_t* rows, int64_t count, int64_t width, float* out, cudaStream_t stream);
 
 // epoch++, slot++, step++ (one thread).
 void end_epoch(EpochState* state, cudaStream_t stream);
@@ -172,6 +186,7 @@ void tall_gemm_at_b(const DenseContext& ctx, const float* a, int64_t lda, const 
                     int64_t n, const InputMask& mask);
 // The keep bits of `count` mask elements (indices 0 .. count-1 of dropout_keep's mask of d's
 // layer at the state's epoch) into bits, which holds keep_bits_words(count) words (one spare).
+// d.first_index must be 0.
 int64_t keep_bits_words(int64_t count);
 void dropout_keep_bits(const DeviceDropout& d, int64_t count, uint32_t* bits, cudaStream_t stream);
 

@@ -17,7 +17,7 @@ constexpr int kBlock = 256;
 inline int64_t blocks_for(int64_t threads, int block = kBlock) { return (threads + block - 1) / block; }
 
 __device__ __forceinline__ bool keep(const DeviceDropout& d, uint64_t index) {
-  return dropout_keep(d.state->seed, d.layer, d.state->epoch, index, d.p);
+  return dropout_keep(d.state->seed, d.layer, d.state->epoch, d.first_index + index, d.p);
 }
 
 __device__ __forceinline__ float apply_epilogue(const Epilogue& ep, float x, int64_t row, int64_t j, int64_t width) {
@@ -28,12 +28,13 @@ __device__ __forceinline__ float apply_epilogue(const Epilogue& ep, float x, int
 }
 
 // The epilogue of four consecutive elements j0..j0+3 of one row, j0 and width multiples of 4:
-// their mask indices form one Philox group, so the four share one Philox call instead of four.
+// their mask indices form one Philox group (first_index is a multiple of 4 too), so the four
+// share one Philox call instead of four.
 __device__ __forceinline__ void apply_epilogue4(const Epilogue& ep, float x[4], int64_t row, int64_t j0, int64_t width) {
   float u[4] = {1.f, 1.f, 1.f, 1.f};
   if (ep.dropout.state) {
     const EpochState& s = *ep.dropout.state;
-    dropout_uniforms4(s.seed, ep.dropout.layer, s.epoch, static_cast<uint64_t>(row * width + j0) >> 2, u);
+    dropout_uniforms4(s.seed, ep.dropout.layer, s.epoch, (ep.dropout.first_index + static_cast<uint64_t>(row * width + j0)) >> 2, u);
   }
 #pragma unroll
   for (int v = 0; v < 4; ++v) {

@@ -56,9 +56,9 @@ __global__ void __launch_bounds__(kBlock) softmax_ce_kernel(LossArgs args) {
       if (best_c == label) atomicAdd(&block_sum[2 * seg + 1], 1.0);
     }
     if (seg == 0 && args.grad) {
-      const float inv = 1.f / static_cast<float>(args.end0);
-      for (int c = lane; c < C; c += 32)
-        args.grad[e * C + c] = (expf(z[c] - log_sum) - (c == label ? 1.f : 0.f)) * inv;
+      const float inv = 1.f / static_cast<float>(args.grad_count > 0 ? args.grad_count : static_cast<double>(args.end0));
+      float* grad = args.grad + (args.grad_at_logits_row ? row : e) * C;
+      for (int c = lane; c < C; c += 32) grad[c] = (expf(z[c] - log_sum) - (c == label ? 1.f : 0.f)) * inv;
     }
   }
   __syncthreads();
@@ -74,8 +74,9 @@ __global__ void __launch_bounds__(kBlock) softmax_ce_kernel(LossArgs args) {
   const double counts[2] = {static_cast<double>(args.end0), static_cast<double>(args.end1 - args.end0)};
   for (int s = 0; s < 2; ++s) {
     if (counts[s] <= 0) continue;
-    out[args.out_offset[s]] = acc[2 * s] / counts[s];
-    out[args.out_offset[s] + 1] = acc[2 * s + 1] / counts[s];
+    const double divisor = args.sums ? 1.0 : counts[s];
+    out[args.out_offset[s]] = acc[2 * s] / divisor;
+    out[args.out_offset[s] + 1] = acc[2 * s + 1] / divisor;
   }
   for (int i = 0; i < 4; ++i) acc[i] = 0;
   args.scratch->blocks_done = 0;

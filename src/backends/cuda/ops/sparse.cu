@@ -150,6 +150,8 @@ void spmm(const CsrView& a, const float* b, int64_t width, float* c, const Value
     fail("cuda spmm: width " + std::to_string(width) + " outside 1.." + std::to_string(kMaxSpmmWidth));
   if ((a.num_items > 0 ? a.num_items : a.rows) == 0) return;
   if (a.num_items > 0 && a.item_len < 1) fail("cuda spmm: items without an item length");
+  if (ep.dropout.state && width % 4 == 0 && ep.dropout.first_index % 4 != 0)
+    fail("cuda spmm: an epilogue's dropout at width " + std::to_string(width) + " needs a first mask index divisible by 4");
   if (width % 4 == 0 && reinterpret_cast<uintptr_t>(b) % 16 == 0) {
     if (width <= 16) return launch_spmm<4, 1, 4>(a, b, width, c, vd, ep, stream);
     if (width <= 32) return launch_spmm<8, 1, 4>(a, b, width, c, vd, ep, stream);

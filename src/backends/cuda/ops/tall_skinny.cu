@@ -306,6 +306,7 @@ bool tall_product_applies(const float* a, int64_t lda, int64_t k, int64_t n) {
 int64_t keep_bits_words(int64_t count) { return (count + 31) / 32 + 1; }
 
 void dropout_keep_bits(const DeviceDropout& d, int64_t count, uint32_t* bits, cudaStream_t stream) {
+  if (d.first_index != 0) fail("cuda dropout_keep_bits: the mask of a rank's rows (first_index > 0) is not drawn as bits");
   const int64_t words = (count + 31) / 32;
   if (words == 0) return;
   dropout_keep_bits_kernel<<<static_cast<unsigned>(blocks_for(words)), kBlock, 0, stream>>>(d, words, bits);

@@ -307,11 +307,14 @@ TEST(CudaKernels, TallSkinnyProductsWithMaskMatchReference) {
       const DropoutSpec d{p, rng(), 0, static_cast<uint32_t>(rng() % 100)};
       std::vector<float> dropped = a;
       if (p > 0) ref::dropout(a.data(), dropped.data(), s.m, s.k, d.p, d.seed, d.layer, d.epoch);
-      std::vector<float> want(static_cast<size_t>(s.m * s.n));
-      ref::gemm(dropped.data(), b.data(), want.data(), s.m, s.k, s.n);
+      // Float64 references: a float sum over 70001 rows is itself off by about 1e-5.
+      const std::vector<double> dropped64(dropped.begin(), dropped.end()), b64(b.begin(), b.end()),
+          g64(g.begin(), g.end());
+      std::vector<double> want64(static_cast<size_t>(s.m * s.n)), want_atb64(static_cast<size_t>(s.k * s.n));
+      ref::gemm(dropped64.data(), b64.data(), want64.data(), s.m, s.k, s.n);
+      ref::gemm_at_b(dropped64.data(), g64.data(), want_atb64.data(), s.m, s.k, s.n);
+      const std::vector<float> want(want64.begin(), want64.end()), want_atb(want_atb64.begin(), want_atb64.end());
       EXPECT_LE(rel_error(cuda_test::tall_product(a, b, s.m, s.k, s.n, false, d), want), kTol);
-      std::vector<float> want_atb(static_cast<size_t>(s.k * s.n));
-      ref::gemm_at_b(dropped.data(), g.data(), want_atb.data(), s.m, s.k, s.n);
       EXPECT_LE(rel_error(cuda_test::tall_product(a, g, s.m, s.k, s.n, true, d), want_atb), kTol);
     }
   }

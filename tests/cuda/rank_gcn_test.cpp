@@ -139,7 +139,7 @@ TEST_P(CudaRankGcn, TrainsTheOneGpuCurveWithin1e5) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(StagedRanks, CudaRankGcn,
+INSTANTIATE_TEST_SUITE_P(CudaStagedRanks, CudaRankGcn,
                          ::testing::Values(RankGcnCase{1, "kipf", FeatureMode::Sparse},
                                            RankGcnCase{2, "kipf", FeatureMode::Sparse},
                                            RankGcnCase{3, "kipf", FeatureMode::Dense},

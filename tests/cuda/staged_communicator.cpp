@@ -24,9 +24,12 @@ std::vector<T> to_host(const T* device, int64_t count) {
   return host;
 }
 
+// cudaMemcpy from pageable memory may return before the data has landed on the device, and the
+// ranks read it on non-blocking streams that do not wait for the legacy stream: wait for it here.
 template <typename T>
 void to_device(T* device, const std::vector<T>& host) {
   copy(device, host.data(), static_cast<int64_t>(host.size() * sizeof(T)), cudaMemcpyHostToDevice);
+  if (cudaDeviceSynchronize() != cudaSuccess) fail("staged communicator: cudaDeviceSynchronize failed");
 }
 
 }  // namespace

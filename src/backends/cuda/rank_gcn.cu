@@ -58,14 +58,20 @@ CudaRankGcn::CudaRankGcn(DeviceHandles& device, multigpu::Communicator& comm, co
         rows[s].push_back(static_cast<int32_t>(i - lo));
         labels[s].push_back(problem.labels[i]);
       }
-  double counts[3];
+  double counts[4] = {0, 0, 0, 0};
   for (int s = 0; s < 3; ++s) {
     split_rows_[s].upload(mem_, rows[s], "split rows", stream_);
     split_labels_[s].upload(mem_, labels[s], "split labels", stream_);
     local_count_[s] = static_cast<int64_t>(rows[s].size());
     counts[s] = static_cast<double>(local_count_[s]);
   }
-  comm.all_reduce_sum(counts, 3);
+  // Summed in device memory, as the communicator's buffers must be.
+  sums_.allocate(mem_, 4, "metric sums");
+  sums_.upload(counts, 4, stream_);
+  GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  comm.all_reduce_sum(sums_.get(), 4);
+  GCN_CUDA_CHECK(cudaMemcpyAsync(counts, sums_.get(), sizeof counts, cudaMemcpyDeviceToHost, stream_));
+  GCN_CUDA_CHECK(cudaStreamSynchronize(stream_));
   for (int s = 0; s < 3; ++s) global_count_[s] = static_cast<int64_t>(counts[s]);
   if (global_count_[0] == 0) fail("cuda: the problem has no training nodes");
 
@@ -91,7 +97,6 @@ CudaRankGcn::CudaRankGcn(DeviceHandles& device, multigpu::Communicator& comm, co
   params_.allocate(mem_, widths_, config_.bias);
   state_.allocate(mem_, 1, "epoch state");
   GCN_CUDA_CHECK(cudaMemsetAsync(state_.get(), 0, sizeof(EpochState), stream_));
-  sums_.allocate(mem_, 4, "metric sums");
   int64_t max_out = 1, max_hidden = 1;
   for (int l = 0; l < L; ++l) max_out = std::max(max_out, widths_[l + 1]);
   for (int l = 1; l < L; ++l) max_hidden = std::max(max_hidden, widths_[l]);

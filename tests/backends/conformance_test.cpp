@@ -1,6 +1,7 @@
 // One conformance suite over every backend: each case is written once and runs on every backend
 // that this build has and this machine can run (cpu; cuda with a GPU; cpu-ref and cpu as
-// simulated ranks, backends/multigpu), against cpu-ref (the oracle). A case is a model
+// simulated ranks, backends/multigpu; cuda as one rank of --gpus 1 over NCCL), against cpu-ref
+// (the oracle). A case is a model
 // configuration; the claim is the same for all of them: 20 epochs with dropout 0.5 from the same
 // Glorot seed give every epoch's train and val loss, and the final test loss, within 1e-4
 // relative of cpu-ref's.
@@ -9,15 +10,20 @@
 // element); what differs is fp32 summation order (~1e-6 relative per product; cuBLAS without
 // TF32), which 20 Adam steps grow but not past 1e-4.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <tuple>
 #include <utility>
 
 #include "backends/backend.hpp"
+#if GCNBENCH_HAVE_NCCL
+#include "backends/multigpu/nccl/nccl_communicator.hpp"
+#endif
 #include "data/loaders.hpp"
 #include "model/parameters.hpp"
 #include "model/problem.hpp"
@@ -130,7 +136,8 @@ double relative(double got, double want) { return std::abs(got - want) / std::ma
 
 // The backends under test: every compiled one but the oracle (cuda is listed even in a build
 // without it, so that its absence shows as a skip, not as silence), then the multi-rank form of
-// the host backends ("cpu-ref@3": `--backend cpu-ref --ranks 3`).
+// the host backends ("cpu-ref@3": `--backend cpu-ref --ranks 3`) and cuda's one-process-per-GPU
+// form at one GPU ("cuda@1": a rank of `--backend cuda --gpus 1`, over NCCL).
 std::vector<std::string> backends_under_test() {
   std::vector<std::string> names;
   for (const auto& name : compiled_backends())
@@ -138,16 +145,39 @@ std::vector<std::string> backends_under_test() {
   if (std::find(names.begin(), names.end(), "cuda") == names.end()) names.push_back("cuda");
   names.push_back("cpu-ref@3");
   if (std::find(names.begin(), names.end(), "cpu") != names.end()) names.push_back("cpu@2");
+  names.push_back("cuda@1");
   return names;
 }
 
-// "cpu@2" -> ("cpu", ranks 2); "cuda" -> ("cuda", one device).
+// "cpu@2" -> ("cpu", ranks 2); "cuda@1" -> ("cuda", rank 0 of 1 GPU, a fresh rendezvous file);
+// "cuda" -> ("cuda", one device).
 std::pair<std::string, BackendOptions> backend_under_test(const std::string& entry) {
   BackendOptions options;
   const size_t at = entry.find('@');
   if (at == std::string::npos) return {entry, options};
-  options.ranks = std::stoi(entry.substr(at + 1));
-  return {entry.substr(0, at), options};
+  const std::string name = entry.substr(0, at);
+  const int count = std::stoi(entry.substr(at + 1));
+  if (name != "cuda") {
+    options.ranks = count;
+    return {name, options};
+  }
+  static int launches = 0;
+  options.gpus = count;
+  options.rendezvous = (std::filesystem::temp_directory_path() / ("gcnbench-conformance-" + std::to_string(getpid()) +
+                                                                   "-" + std::to_string(++launches)))
+                           .string();
+  return {name, options};
+}
+
+// Why a multi-process form cannot run here, beyond its backend's own reason.
+std::string group_unavailable_reason(const BackendOptions& options) {
+  if (options.gpus == 0) return {};
+#if GCNBENCH_HAVE_NCCL
+  if (const std::string why = multigpu::NcclCommunicator::unavailable_reason(); !why.empty()) return "NCCL: " + why;
+  return {};
+#else
+  return "built without nccl.h: --gpus has no communicator";
+#endif
 }
 
 std::string unavailable_reason(const std::string& backend) {
@@ -167,8 +197,9 @@ TEST_P(BackendConformance, LossCurveMatchesCpuRef) {
   const auto& [entry, c] = GetParam();
   const auto [backend_name, options] = backend_under_test(entry);
   if (const std::string why = unavailable_reason(backend_name); !why.empty()) GTEST_SKIP() << why;
-  if (options.ranks > 0 && c.config.adjacency == AdjacencyMode::Dense)
-    GTEST_SKIP() << "ranks split the sparse adjacency by rows: --ranks takes --adj sparse only";
+  if (const std::string why = group_unavailable_reason(options); !why.empty()) GTEST_SKIP() << why;
+  if ((options.ranks > 0 || options.gpus > 0) && c.config.adjacency == AdjacencyMode::Dense)
+    GTEST_SKIP() << "ranks split the sparse adjacency by rows: --ranks and --gpus take --adj sparse only";
   const uint64_t seed = c.fixed_seed && !std::getenv("GCNBENCH_TEST_SEED") ? c.fixed_seed : testing::fresh_seed();
   SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with GCNBENCH_TEST_SEED)");
   // Sparse bag-of-words features (density 0.1), so that the dense and sparse feature modes differ.
@@ -180,6 +211,7 @@ TEST_P(BackendConformance, LossCurveMatchesCpuRef) {
   auto backend = make_backend(backend_name, options);
   const Curve want = train_curve(*reference, problem, seed);
   const Curve got = train_curve(*backend, problem, seed);
+  if (!options.rendezvous.empty()) std::filesystem::remove(options.rendezvous);
   ASSERT_EQ(got.epochs.size(), want.epochs.size());
   const double one_val_node = 1.0 / static_cast<double>(std::max<int64_t>(problem.num_val, 1));
   for (size_t e = 0; e < want.epochs.size(); ++e) {
@@ -204,7 +236,8 @@ INSTANTIATE_TEST_SUITE_P(AllBackends, BackendConformance,
                            std::string backend = std::get<0>(info.param);
                            std::replace(backend.begin(), backend.end(), '-', '_');
                            if (const size_t at = backend.find('@'); at != std::string::npos)
-                             backend = backend.substr(0, at) + "_ranks" + backend.substr(at + 1);
+                             backend = backend.substr(0, at) + (backend.starts_with("cuda") ? "_gpus" : "_ranks") +
+                                       backend.substr(at + 1);
                            return backend + "_" + std::get<1>(info.param).name;
                          });
 

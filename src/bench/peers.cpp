@@ -1,3 +1,4 @@
+#include "core/install_layout.hpp"
 #include "bench/peers.hpp"
 
 #include <unistd.h>
@@ -65,7 +66,7 @@ std::vector<PeerSpec> select_peers(const std::string& list) {
 
 std::string default_peers_dir() {
   if (const char* env = std::getenv("GCNBENCH_PEERS"); env && *env) return env;
-  return std::string(GCNBENCH_SOURCE_DIR) + "/peers";
+  return shipped_path("peers").string();
 }
 
 std::string device_absent_reason(const std::string& device) {

@@ -12,8 +12,9 @@ namespace gcn::cli {
 
 void add_data_options(CLI::App& app, DataOptions& options) {
   auto* dataset = app.add_option("--dataset", options.dataset,
-                                 "Dataset by name (cora, citeseer): $GCNBENCH_DATA/NAME, else data/NAME in the repo "
-                                 "(filled by scripts/get-data)")
+                                 "Dataset by name (cora, citeseer): $GCNBENCH_DATA/NAME, else NAME in the data folder "
+                                 "beside gcnbench (a build tree's: the repo's data/, filled by scripts/get-data), "
+                                 "else in ${XDG_DATA_HOME:-~/.local/share}/gcnbench")
                       ->check(non_empty_path());
   auto* data = app.add_option("--data", options.data_path,
                               "Dataset directory in the plain-text format, or a linqs PATH/NAME.content file "

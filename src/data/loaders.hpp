@@ -44,7 +44,7 @@ SyntheticSplitCounts synthetic_split_counts(const SyntheticSpec& spec);
 // deterministic for a spec.
 Dataset generate_synthetic(const SyntheticSpec& spec);
 
-// `--dataset NAME`: $GCNBENCH_DATA/NAME when set, else <repo>/data/NAME. Throws with the way to
+// `--dataset NAME`: NAME in core/install_layout's default_data_dir(). Throws with the way to
 // get the data (scripts/get-data) when the directory does not exist.
 // Returns the text-format directory when NAME/meta.txt exists; otherwise the linqs file
 // NAME/NAME.content or NAME-linqs/NAME.content (where scripts/get-data unpacks a download).

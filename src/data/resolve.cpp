@@ -1,8 +1,8 @@
 // Dataset names and paths: `--dataset NAME` and `--data PATH` of the CLI end here.
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/install_layout.hpp"
 #include "data/loaders.hpp"
 
 namespace gcn {
@@ -20,9 +20,7 @@ bool is_file(const fs::path& p) {
 std::string resolve_dataset_dir(const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
     fail("dataset name '" + name + "' is not a plain name (use --data PATH for a path)");
-  const char* env = std::getenv("GCNBENCH_DATA");
-  const bool from_env = env != nullptr && env[0] != '\0';
-  const fs::path base = from_env ? fs::path(env) : fs::path(GCNBENCH_SOURCE_DIR) / "data";
+  const fs::path base = default_data_dir();
   // The text format first (what scripts/get-data copies), then the linqs files, either in
   // NAME/ or in NAME-linqs/ (where scripts/get-data unpacks the download).
   const fs::path text_dir = base / name;
@@ -33,8 +31,8 @@ std::string resolve_dataset_dir(const std::string& name) {
   }
   fail("dataset '" + name + "' not found: looked for " + (text_dir / "meta.txt").string() + " and " +
        (base / name / (name + ".content")).string() + " and " + (base / (name + "-linqs") / (name + ".content")).string() +
-       (from_env ? " (GCNBENCH_DATA is set)" : "") +
-       "; run scripts/get-data to fetch cora and citeseer, or set GCNBENCH_DATA to a directory that holds " + name + "/");
+       " (the data folder from " + default_data_dir_origin() +
+       "); run scripts/get-data to fetch cora and citeseer, or set GCNBENCH_DATA to a directory that holds " + name + "/");
 }
 
 Dataset load_dataset_path(const std::string& path) {

@@ -3,8 +3,10 @@
 // disagrees with the specification or with meta.txt is an error at its file and line.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <numeric>
 
 #include "core/error.hpp"
@@ -18,6 +20,8 @@ namespace {
 using detail::expect_end;
 using detail::expect_int;
 using detail::Fields;
+using detail::parse_finite_double;
+using detail::parse_int;
 using detail::quoted;
 using detail::TextReader;
 
@@ -27,7 +31,7 @@ constexpr int64_t kMaxCount = INT32_MAX;
 struct Meta {
   enum Key { Nodes, Features, Classes, Edges, Train, Val, Test, NumKeys };
   static constexpr std::array<const char*, NumKeys> names = {"nodes", "features", "classes", "edges",
-                                                              "train", "val",      "test"};
+                                                             "train", "val",      "test"};
   std::string path;
   std::array<int64_t, NumKeys> value{};
   std::array<int64_t, NumKeys> line{};  // 0: key not seen
@@ -46,7 +50,8 @@ Meta read_meta(const std::string& path) {
     std::string_view key;
     if (!fields.next(key)) reader.fail("empty line; expected 'key value'");
     const auto it = std::find(Meta::names.begin(), Meta::names.end(), key);
-    if (it == Meta::names.end()) reader.fail("unknown key " + quoted(key) + " (expected nodes, features, classes, edges, train, val or test)");
+    if (it == Meta::names.end())
+      reader.fail("unknown key " + quoted(key) + " (expected nodes, features, classes, edges, train, val or test)");
     const auto k = static_cast<Meta::Key>(it - Meta::names.begin());
     if (meta.line[k] != 0)
       reader.fail("duplicate key '" + std::string(key) + "' (first on line " + std::to_string(meta.line[k]) + ")");
@@ -121,10 +126,38 @@ Csr<float> read_edges(const std::string& path, const Meta& meta) {
     for (size_t i = 1; i < order.size(); ++i)
       if (edges[order[i]] == edges[order[i - 1]])
         fail_at(path, order[i] + 1,
-                "duplicate edge " + std::to_string(edges[order[i]].first) + " " + std::to_string(edges[order[i]].second) +
-                    " (first on line " + std::to_string(order[i - 1] + 1) + ")");
+                "duplicate edge " + std::to_string(edges[order[i]].first) + " " +
+                    std::to_string(edges[order[i]].second) + " (first on line " + std::to_string(order[i - 1] + 1) +
+                    ")");
   }
   return adjacency_from_edges(n, edges);
+}
+
+// One entry of a features.txt line: `id` (value 1.0) or `id:value`.
+struct FeatureEntry {
+  int64_t id = 0;
+  float value = 1.0f;
+  bool has_value = false;
+};
+
+FeatureEntry parse_feature_entry(const TextReader& reader, std::string_view entry, int64_t features) {
+  FeatureEntry e;
+  const size_t colon = entry.find(':');
+  const std::string_view id = entry.substr(0, colon);
+  if (!parse_int(id, e.id)) reader.fail("feature id " + quoted(id) + " is not an integer");
+  if (e.id < 0 || e.id >= features)
+    reader.fail("feature id " + std::to_string(e.id) + " is out of range [0, " + std::to_string(features - 1) + "]");
+  if (colon == std::string_view::npos) return e;
+  const std::string_view value = entry.substr(colon + 1);
+  if (value.empty()) reader.fail("feature " + std::to_string(e.id) + ": missing value after ':'");
+  double v = 0;
+  if (!parse_finite_double(value, v))
+    reader.fail("feature " + std::to_string(e.id) + ": value " + quoted(value) + " is not a finite number");
+  if (std::abs(v) > std::numeric_limits<float>::max())
+    reader.fail("feature " + std::to_string(e.id) + ": value " + quoted(value) + " is beyond float's range");
+  e.value = static_cast<float>(v);
+  e.has_value = true;
+  return e;
 }
 
 Csr<float> read_features(const std::string& path, const Meta& meta) {
@@ -137,22 +170,29 @@ Csr<float> read_features(const std::string& path, const Meta& meta) {
   reserve_bounded(x.row_ptr, n + 1, reader, 1, "feature row offsets");
   reserve_bounded(x.col, INT64_MAX, reader, 2, "feature column ids");
   x.row_ptr.push_back(0);
-  std::string_view line;
+  std::string_view line, entry;
+  bool weighted = false;  // values are stored only once a line has one
   while (reader.line_number() < n && reader.next_line(line)) {
     Fields fields(line);
     int64_t previous = -1;
-    while (!fields.empty()) {
-      const int64_t c = expect_int(reader, fields, "feature id", 0, f - 1);
-      if (c <= previous)
-        reader.fail("feature ids must be ascending: " + std::to_string(c) + " after " + std::to_string(previous));
-      previous = c;
-      x.col.push_back(static_cast<int32_t>(c));
+    while (fields.next(entry)) {
+      const FeatureEntry e = parse_feature_entry(reader, entry, f);
+      if (e.id <= previous)
+        reader.fail("feature ids must be ascending: " + std::to_string(e.id) + " after " + std::to_string(previous));
+      previous = e.id;
+      if (e.has_value && !weighted) {
+        weighted = true;
+        x.val.assign(x.col.size(), 1.0f);  // the entries so far were binary
+      }
+      x.col.push_back(static_cast<int32_t>(e.id));
+      if (weighted) x.val.push_back(e.value);
     }
     x.row_ptr.push_back(static_cast<int64_t>(x.col.size()));
   }
   check_line_count(reader, n, Meta::Nodes);
   x.col.shrink_to_fit();
-  x.val.assign(x.col.size(), 1.0f);  // binary bag of words: every listed feature is 1.0
+  if (!weighted) x.val.assign(x.col.size(), 1.0f);  // binary bag of words: every listed feature is 1.0
+  x.val.shrink_to_fit();
   return x;
 }
 
@@ -182,19 +222,26 @@ std::vector<Split> read_split(const std::string& path, const Meta& meta, const s
     std::string_view word;
     if (!fields.next(word)) reader.fail("empty line; expected train, val, test or none");
     Split s;
-    if (word == "train") s = Split::Train;
-    else if (word == "val") s = Split::Val;
-    else if (word == "test") s = Split::Test;
-    else if (word == "none") s = Split::None;
-    else reader.fail("unknown split " + quoted(word) + " (expected train, val, test or none)");
+    if (word == "train")
+      s = Split::Train;
+    else if (word == "val")
+      s = Split::Val;
+    else if (word == "test")
+      s = Split::Test;
+    else if (word == "none")
+      s = Split::None;
+    else
+      reader.fail("unknown split " + quoted(word) + " (expected train, val, test or none)");
     expect_end(reader, fields, "the split");
     const size_t node = split.size();
     if (s != Split::None && labels[node] < 0)
-      reader.fail("node " + std::to_string(node) + " is in the " + split_name(s) + " split but labels.txt gives it no label (-1)");
+      reader.fail("node " + std::to_string(node) + " is in the " + split_name(s) +
+                  " split but labels.txt gives it no label (-1)");
     split.push_back(s);
   }
   check_line_count(reader, n, Meta::Nodes);
-  const std::pair<Split, Meta::Key> checks[] = {{Split::Train, Meta::Train}, {Split::Val, Meta::Val}, {Split::Test, Meta::Test}};
+  const std::pair<Split, Meta::Key> checks[] = {
+      {Split::Train, Meta::Train}, {Split::Val, Meta::Val}, {Split::Test, Meta::Test}};
   for (const auto& [s, key] : checks) {
     const int64_t got = std::count(split.begin(), split.end(), s);
     if (got != meta[key])
@@ -222,7 +269,8 @@ std::string directory_name(const std::string& dir) {
 Dataset load_text_dataset(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) fail(dir + ": no such file or directory");
-  if (!std::filesystem::is_directory(dir, ec)) fail(dir + ": not a directory (expected meta.txt, edges.txt, ... in it)");
+  if (!std::filesystem::is_directory(dir, ec))
+    fail(dir + ": not a directory (expected meta.txt, edges.txt, ... in it)");
   const auto file = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
   const Meta meta = read_meta(file("meta.txt"));
   Dataset data;

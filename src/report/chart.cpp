@@ -4,15 +4,16 @@
 
 #include "bench/process.hpp"
 #include "bench/python.hpp"
+#include "core/install_layout.hpp"
 
 namespace gcn {
 
 std::string plot_script_path() {
   if (const char* env = std::getenv("GCNBENCH_PLOT"); env && *env) return env;
-  return std::string(GCNBENCH_SOURCE_DIR) + "/scripts/plot-results";
+  return shipped_path("scripts/plot-results").string();
 }
 
-std::string plot_ops_script_path() { return std::string(GCNBENCH_SOURCE_DIR) + "/scripts/plot-ops"; }
+std::string plot_ops_script_path() { return shipped_path("scripts/plot-ops").string(); }
 
 std::string draw_chart(const std::string& csv_path, const std::string& out_prefix, const std::string& script) {
   std::vector<std::string> tried;

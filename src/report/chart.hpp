@@ -7,7 +7,7 @@
 
 namespace gcn {
 
-// scripts/plot-results of the source tree ($GCNBENCH_PLOT overrides it).
+// scripts/plot-results beside the binary (core/install_layout.hpp; $GCNBENCH_PLOT overrides it).
 std::string plot_script_path();
 // scripts/plot-ops, the chart of `gcnbench ops`.
 std::string plot_ops_script_path();

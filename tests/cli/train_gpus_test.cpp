@@ -19,17 +19,6 @@ namespace {
 
 constexpr const char* kGraph = "nodes=400,degree=6,features=40,classes=4,seed=3";
 
-std::vector<nlohmann::json> events(const std::string& text, const std::string& kind) {
-  std::vector<nlohmann::json> found;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.value("event", "") == kind) found.push_back(j);
-  }
-  return found;
-}
-
 #define SKIP_WITHOUT_BINARY() \
   if (testing::gcnbench_binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)"
 
@@ -45,14 +34,14 @@ TEST(TrainGpus, OneRankTrainsTheOneGpuCurve) {
   const auto ranked = testing::run_gcnbench(with_gpus);
   ASSERT_EQ(one.result.exit_code, 0) << one.command << "\n" << one.result.stderr_tail;
   ASSERT_EQ(ranked.result.exit_code, 0) << ranked.command << "\n" << ranked.result.stderr_tail;
-  const auto want = events(one.stdout_text, "epoch"), got = events(ranked.stdout_text, "epoch");
+  const auto want = testing::json_events(one.stdout_text, "epoch"), got = testing::json_events(ranked.stdout_text, "epoch");
   ASSERT_EQ(got.size(), 20u) << ranked.stdout_text;
   ASSERT_EQ(want.size(), got.size());
   for (size_t e = 0; e < want.size(); ++e) {
     const double a = got[e]["train_loss"].get<double>(), b = want[e]["train_loss"].get<double>();
     EXPECT_LE(std::abs(a - b) / std::max(std::abs(b), 1e-12), 1e-5) << "epoch " << e;
   }
-  const auto summary = events(ranked.stdout_text, "summary");
+  const auto summary = testing::json_events(ranked.stdout_text, "summary");
   ASSERT_EQ(summary.size(), 1u);
   EXPECT_EQ(summary.front().value("ranks", 0), 1);
   EXPECT_NE(summary.front()["device_name"].get<std::string>().find("rank 0 of 1"), std::string::npos);

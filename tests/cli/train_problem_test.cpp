@@ -19,18 +19,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kGraph = "nodes=200,degree=5,features=30,classes=3,seed=4";
 
-// The JSON lines of one kind.
-std::vector<nlohmann::json> events(const std::string& text, const std::string& kind) {
-  std::vector<nlohmann::json> found;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.value("event", "") == kind) found.push_back(j);
-  }
-  return found;
-}
-
 TEST(TrainProblem, AnExportTrainsTheCurveOfItsSource) {
   if (testing::gcnbench_binary().empty()) GTEST_SKIP() << "GCNBENCH_BINARY not set (run through ctest)";
   const fs::path dir = fs::temp_directory_path() / ("gcnbench-train-problem-" + std::to_string(::getpid()));
@@ -48,14 +36,14 @@ TEST(TrainProblem, AnExportTrainsTheCurveOfItsSource) {
   const auto b = testing::run_gcnbench(from_export);
   ASSERT_EQ(a.result.exit_code, 0) << a.command;
   ASSERT_EQ(b.result.exit_code, 0) << b.command;
-  const auto epochs_a = events(a.stdout_text, "epoch"), epochs_b = events(b.stdout_text, "epoch");
+  const auto epochs_a = testing::json_events(a.stdout_text, "epoch"), epochs_b = testing::json_events(b.stdout_text, "epoch");
   ASSERT_EQ(epochs_a.size(), 12u);
   ASSERT_EQ(epochs_b.size(), epochs_a.size());
   for (size_t i = 0; i < epochs_a.size(); ++i) {
     EXPECT_EQ(epochs_b[i]["train_loss"], epochs_a[i]["train_loss"]) << "epoch line " << i;  // bit for bit
     EXPECT_EQ(epochs_b[i]["val_loss"], epochs_a[i]["val_loss"]) << "epoch line " << i;
   }
-  const auto summary = events(b.stdout_text, "summary");
+  const auto summary = testing::json_events(b.stdout_text, "summary");
   ASSERT_EQ(summary.size(), 1u);
   EXPECT_EQ(summary[0]["preset"], "mlx-gcn");  // the export's configuration, not train's default kipf
 
@@ -64,7 +52,7 @@ TEST(TrainProblem, AnExportTrainsTheCurveOfItsSource) {
   deeper.insert(deeper.end(), {"--layers", "2"});
   const auto c = testing::run_gcnbench(deeper);
   ASSERT_EQ(c.result.exit_code, 0) << c.command;
-  EXPECT_EQ(events(c.stdout_text, "summary").at(0)["layers"], 2);
+  EXPECT_EQ(testing::json_events(c.stdout_text, "summary").at(0)["layers"], 2);
 
   // What the export fixed is refused, with exit status 2.
   for (const auto& extra : std::vector<std::vector<std::string>>{

@@ -19,12 +19,6 @@
 namespace gcn {
 namespace {
 
-#define SKIP_WITHOUT_GPU()                                            \
-  do {                                                                \
-    const std::string why = cuda_test::unavailable_reason();          \
-    if (!why.empty()) GTEST_SKIP() << "no usable GPU: " << why;       \
-  } while (0)
-
 std::vector<RunResult> run(const std::string& backend_name, const Problem& problem, uint64_t seed) {
   auto backend = make_backend(backend_name, {});
   backend->load(problem);

@@ -17,12 +17,6 @@
 namespace gcn {
 namespace {
 
-#define SKIP_WITHOUT_GPU()                                            \
-  do {                                                                \
-    const std::string why = cuda_test::unavailable_reason();          \
-    if (!why.empty()) GTEST_SKIP() << "no usable GPU: " << why;       \
-  } while (0)
-
 constexpr double kTol = 1e-5;
 
 using testing::fresh_seed;

@@ -37,12 +37,6 @@
 namespace gcn {
 namespace {
 
-#define SKIP_WITHOUT_GPU()                                      \
-  do {                                                          \
-    const std::string why = cuda_test::unavailable_reason();    \
-    if (!why.empty()) GTEST_SKIP() << "no usable GPU: " << why; \
-  } while (0)
-
 double relative(double got, double want) { return std::abs(got - want) / std::max(std::abs(want), 1e-12); }
 
 Problem random_problem(uint64_t seed, const ModelConfig& config) {

@@ -122,6 +122,15 @@ TEST_F(DataTextErrors, FeaturesNotAscending) { expect_error("features.txt", "0 3
 TEST_F(DataTextErrors, FeaturesRepeated) { expect_error("features.txt", "0 3 3\n1\n\n0 1 2 3\n2\n", 1, "ascending"); }
 TEST_F(DataTextErrors, FeaturesOutOfRange) { expect_error("features.txt", "0 3\n1\n\n0 1 2 4\n2\n", 4, "out of range"); }
 TEST_F(DataTextErrors, FeaturesNonNumeric) { expect_error("features.txt", "0 3\n1\n\n0 1 two 3\n2\n", 4, "not an integer"); }
+TEST_F(DataTextErrors, FeatureValueNaN) { expect_error("features.txt", "0 3\n1:nan\n\n0 1 2 3\n2\n", 2, "not a finite number"); }
+TEST_F(DataTextErrors, FeatureValueInfinite) { expect_error("features.txt", "0 3\n1\n\n0 1:inf 2 3\n2\n", 4, "not a finite number"); }
+TEST_F(DataTextErrors, FeatureValueBeyondFloat) { expect_error("features.txt", "0:1e39 3\n1\n\n0 1 2 3\n2\n", 1, "float's range"); }
+TEST_F(DataTextErrors, FeatureValueMissingAfterColon) { expect_error("features.txt", "0 3:\n1\n\n0 1 2 3\n2\n", 1, "missing value after ':'"); }
+TEST_F(DataTextErrors, FeatureValueNotANumber) { expect_error("features.txt", "0 3:x1\n1\n\n0 1 2 3\n2\n", 1, "'x1' is not a finite number"); }
+TEST_F(DataTextErrors, FeatureIdMissingBeforeColon) { expect_error("features.txt", "0 :3\n1\n\n0 1 2 3\n2\n", 1, "feature id '' is not an integer"); }
+TEST_F(DataTextErrors, WeightedFeatureIdOutOfRange) { expect_error("features.txt", "0 3\n1\n\n0 1 2 4:0.5\n2\n", 4, "out of range"); }
+TEST_F(DataTextErrors, WeightedFeaturesNotAscending) { expect_error("features.txt", "0:1 3:1\n1\n\n0 2:1 1:1 3\n2\n", 4, "ascending"); }
+TEST_F(DataTextErrors, WeightedFeaturesRepeated) { expect_error("features.txt", "0:1 3:1 3:2\n1\n\n0 1 2 3\n2\n", 1, "ascending"); }
 TEST_F(DataTextErrors, FeaturesTruncated) { expect_error("features.txt", "0 3\n1\n\n", 4, "nodes 5"); }
 TEST_F(DataTextErrors, FeaturesExtraLine) { expect_error("features.txt", "0 3\n1\n\n0 1 2 3\n2\n1\n", 6, "extra line"); }
 

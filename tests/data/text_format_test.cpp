@@ -1,5 +1,5 @@
 // The plain-text loader on the shared Cora and Citeseer files (the counts table of
-// ../shared/data/README.md) and on a small hand-written dataset.
+// ../shared/data/README.md) and on small hand-written datasets, binary and weighted.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +8,8 @@
 
 #include "data/loaders.hpp"
 #include "data_test_util.hpp"
+#include "model/config.hpp"
+#include "model/problem.hpp"
 
 namespace gcn {
 namespace {
@@ -100,6 +102,28 @@ TEST(DataTextFormat, SmallDatasetExactContents) {
   EXPECT_EQ(d.features.col, (std::vector<int32_t>{0, 3, 1, 0, 1, 2, 3, 2}));
   EXPECT_EQ(d.labels, (std::vector<int32_t>{0, 1, -1, 1, 0}));
   EXPECT_EQ(d.split, (std::vector<Split>{Split::Train, Split::Train, Split::None, Split::Val, Split::Test}));
+}
+
+// Weighted features (`id:value`), mixed with binary entries (`id`, value 1.0) on one line.
+TEST(DataTextFormat, WeightedFeaturesKeepTheirValuesAndNormalizeByTheirSum) {
+  TempDir dir;
+  write_small(dir);
+  dir.write("features.txt", "0:2 3:6\n1\n\n0:0.5 1 2:-0.25 3:2.75\n2:1e-3\n");
+  const Dataset d = load_text_dataset(dir.path());
+  EXPECT_EQ(d.features.row_ptr, (std::vector<int64_t>{0, 2, 3, 3, 7, 8}));
+  EXPECT_EQ(d.features.col, (std::vector<int32_t>{0, 3, 1, 0, 1, 2, 3, 2}));
+  EXPECT_EQ(d.features.val, (std::vector<float>{2, 6, 1, 0.5f, 1, -0.25f, 2.75f, 1e-3f}));
+  // Kipf's row normalization divides a row by the sum of its values, computed by hand here:
+  // row 0 sums to 8, row 1 to 1, row 3 to 0.5 + 1 - 0.25 + 2.75 = 4, row 4 to 0.001.
+  ModelConfig config = preset_config("kipf");
+  ASSERT_TRUE(config.row_normalize_features);
+  const Problem p = make_problem(d, config);
+  const std::vector<float> want = {0.25f, 0.75f, 1, 0.125f, 0.25f, -0.0625f, 0.6875f, 1};
+  ASSERT_EQ(p.features.val.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_FLOAT_EQ(p.features.val[i], want[i]) << "entry " << i;
+  // Without normalization (--raw-features) the values are the file's.
+  config.row_normalize_features = false;
+  EXPECT_EQ(make_problem(d, config).features.val, d.features.val);
 }
 
 TEST(DataTextFormat, ToleratesMissingFinalNewlineAndCrlf) {

@@ -1,6 +1,7 @@
 #include "support/gcnbench_cli.hpp"
 
 #include <cstdlib>
+#include <sstream>
 
 namespace gcn::testing {
 
@@ -20,6 +21,17 @@ CliRun run_gcnbench(const std::vector<std::string>& args, const std::vector<std:
   run.result = run_process(argv, options);
   for (const auto& line : run.result.stdout_lines) run.stdout_text += line + "\n";
   return run;
+}
+
+std::vector<nlohmann::json> json_events(const std::string& text, const std::string& kind) {
+  std::vector<nlohmann::json> found;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object() && j.value("event", "") == kind) found.push_back(j);
+  }
+  return found;
 }
 
 }  // namespace gcn::testing

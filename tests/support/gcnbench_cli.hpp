@@ -2,6 +2,7 @@
 // hang fails instead of stalling the suite, stdout collected.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct CliRun {
   std::string stdout_text;
   std::string command;
 };
+
+// The JSON lines of `text` whose "event" is `kind` (train --json: "epoch", "run", "summary").
+std::vector<nlohmann::json> json_events(const std::string& text, const std::string& kind);
 
 CliRun run_gcnbench(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
                     double timeout_s = 120);

@@ -9,7 +9,7 @@
 #include "backends/cuda/backend.hpp"
 #include "backends/cuda/cuda_module.hpp"
 #include "core/error.hpp"
-#include "core/self_path.hpp"
+#include "core/install_layout.hpp"
 
 namespace gcn {
 namespace {
@@ -21,13 +21,7 @@ struct CudaModule {
   std::string load_error;  // empty when both entry points were found
 };
 
-std::filesystem::path module_path() {
-  try {
-    return self_executable().parent_path() / kCudaModuleFile;
-  } catch (const Error&) {
-    return kCudaModuleFile;  // then the dynamic loader's own search path
-  }
-}
+std::filesystem::path module_path() { return cuda_module_path(kCudaModuleFile); }
 
 const CudaModule& cuda_module() {
   static CudaModule module;

@@ -7,6 +7,7 @@ namespace gcn::cli {
 
 void add_train_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 void add_backends_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_report_command(CLI::App& app);

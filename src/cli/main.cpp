@@ -23,12 +23,13 @@ int main(int argc, char** argv) {
     std::string what = e.what();
     const std::vector<std::string> extras = main_app->remaining();
     if (main_app->get_subcommands().empty() && !extras.empty())
-      what = "unknown command '" + extras.front() + "'; the commands are train, export, backends, bench, ops, compare, report, verify";
+      what = "unknown command '" + extras.front() + "'; the commands are train, export, convert, backends, bench, ops, compare, report, verify";
     return "gcnbench: error: " + what + " (see `" + help + " --help`)\n";
   });
   app.set_version_flag("--version", std::string(GCNBENCH_VERSION) + " (" + gcn::build_git_commit() + ")");
   gcn::cli::add_train_command(app);
   gcn::cli::add_export_command(app);
+  gcn::cli::add_convert_command(app);
   gcn::cli::add_backends_command(app);
   gcn::cli::add_bench_command(app);
   gcn::cli::add_report_command(app);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <iostream>
 
 #include "bench/peers.hpp"
 #include "cli/flag_checks.hpp"
@@ -17,8 +18,9 @@ void add_data_options(CLI::App& app, DataOptions& options) {
                                  "else in ${XDG_DATA_HOME:-~/.local/share}/gcnbench")
                       ->check(non_empty_path());
   auto* data = app.add_option("--data", options.data_path,
-                              "Dataset directory in the plain-text format, or a linqs PATH/NAME.content file "
-                              "(NAME.cites beside it)")
+                              "Dataset: a directory in the plain-text format, a linqs PATH/NAME.content file "
+                              "(NAME.cites beside it), or an edge list (PATH/edges.txt with labels.txt beside it, "
+                              "or their directory); README \"Data formats\"")
                    ->check(non_empty_path());
   auto* synthetic = app.add_option("--synthetic", options.synthetic,
                                    "Synthetic planted-partition graph: nodes=N,degree=D,features=F,classes=C,seed=S"
@@ -35,9 +37,10 @@ namespace {
 Dataset load_any_dataset(const DataOptions& options) {
   if (!options.synthetic.empty()) return generate_synthetic(parse_synthetic_spec(options.synthetic));
   if (!options.data_path.empty()) {
-    const std::string& path = options.data_path;
-    if (path.size() > 8 && path.ends_with(".content")) return load_linqs_dataset(path);
-    return load_text_dataset(path);
+    // Which reader a path gets is decided by what is there: say which one it was.
+    const std::string format = dataset_format(options.data_path);
+    std::cerr << "gcnbench: --data " << options.data_path << ": " << format << " format\n";
+    return load_dataset_path(options.data_path);
   }
   return load_named_dataset(options.dataset.empty() ? "cora" : options.dataset);
 }
@@ -218,7 +221,7 @@ void RunFlags::add_to(CLI::App& app, const std::string& default_out) {
 
 void SourceFlags::add_to(CLI::App& app) {
   app.add_option("--dataset", datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
-  app.add_option("--data", data_paths, "Dataset directory or PATH/NAME.content (repeatable)")->check(non_empty_path());
+  app.add_option("--data", data_paths, "Dataset directory, PATH/NAME.content or an edge list (repeatable)")->check(non_empty_path());
   app.add_option("--synthetic", synthetics, "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
   app.add_flag("--allow-edgeless", allow_edgeless, "Run even a graph with no edge after loading");
 }

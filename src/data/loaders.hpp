@@ -19,6 +19,25 @@ Dataset load_text_dataset(const std::string& dir);
 // is the MLX-vs-CUDA benchmark's: train 0-139, val 200-499, test 500-1499 in file order.
 Dataset load_linqs_dataset(const std::string& content_path);
 
+// An edge list: `edges_path` holds `u v` per line (whitespace-separated, `#` starts a comment,
+// any non-negative integer ids, each edge once in either direction or both; self loops and
+// repeats dropped), with labels.txt beside it (`id label`, label a class number; nodes without a
+// line are unlabelled) and optionally features.txt (`id index:value ...`, or `index` for 1.0;
+// without it, each node's one-hot degree, capped at 63). Nodes are numbered by ascending id.
+// The split is seeded_split's with kSplitSeed.
+Dataset load_edge_list_dataset(const std::string& edges_path);
+
+// The split of a graph that comes without one: the labelled nodes shuffled with `seed`, then up
+// to kSplitTrainPerClass per class for training (in shuffled order), and of the labelled rest R
+// the next min(kSplitVal, R / 3) for validation and min(kSplitTest, what remains) for testing.
+constexpr int64_t kSplitTrainPerClass = 20, kSplitVal = 500, kSplitTest = 1000;
+constexpr uint64_t kSplitSeed = 0;
+std::vector<Split> seeded_split(const std::vector<int32_t>& labels, int num_classes, uint64_t seed);
+
+// Writes `data` in the plain-text format (load_text_dataset reads it back unchanged), each file
+// atomically; binary feature rows as ids, others as `id:value` with every float's exact value.
+void write_text_dataset(const Dataset& data, const std::string& dir);
+
 struct SyntheticSpec {
   int64_t nodes = 10000;
   double degree = 10.0;          // mean undirected degree
@@ -51,8 +70,12 @@ Dataset generate_synthetic(const SyntheticSpec& spec);
 // Either way the result is a path load_dataset_path() accepts.
 std::string resolve_dataset_dir(const std::string& name);
 
-// `--data PATH`: a text-format directory, or a linqs `.content` file.
+// `--data PATH`: a text-format directory (meta.txt), a linqs `.content` file, or an edge list
+// (a file such as DIR/edges.txt, or a directory with edges.txt and no meta.txt).
 Dataset load_dataset_path(const std::string& path);
+// Which of those load_dataset_path reads at `path`: "text", "linqs" or "edge list". Throws as
+// load_dataset_path does for a path that is none of them.
+std::string dataset_format(const std::string& path);
 
 // `--dataset NAME`: resolve_dataset_dir, then the loader that fits.
 Dataset load_named_dataset(const std::string& name);

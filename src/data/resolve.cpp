@@ -35,12 +35,27 @@ std::string resolve_dataset_dir(const std::string& name) {
        "); run scripts/get-data to fetch cora and citeseer, or set GCNBENCH_DATA to a directory that holds " + name + "/");
 }
 
-Dataset load_dataset_path(const std::string& path) {
+std::string dataset_format(const std::string& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return load_text_dataset(path);
-  if (fs::path(path).extension() == ".content") return load_linqs_dataset(path);
+  if (fs::is_directory(path, ec)) {
+    const fs::path dir(path);
+    // A text-format directory that lost its meta.txt still has split.txt: read it as the text
+    // format, which then says what is missing.
+    if (is_file(dir / "meta.txt") || is_file(dir / "split.txt")) return "text";
+    if (is_file(dir / "edges.txt") && is_file(dir / "labels.txt")) return "edge list";
+    fail(path + ": expected a dataset directory (meta.txt, edges.txt, ...: the text format), an edge list's "
+                "directory (edges.txt and labels.txt, no meta.txt) or a linqs .content file");
+  }
+  if (fs::path(path).extension() == ".content") return "linqs";  // its loader names what is missing
   if (!fs::exists(path, ec)) fail(path + ": no such file or directory");
-  fail(path + ": expected a dataset directory (meta.txt, edges.txt, ...) or a linqs .content file");
+  return "edge list";
+}
+
+Dataset load_dataset_path(const std::string& path) {
+  const std::string format = dataset_format(path);
+  if (format == "text") return load_text_dataset(path);
+  if (format == "linqs") return load_linqs_dataset(path);
+  return load_edge_list_dataset(fs::is_directory(path) ? (fs::path(path) / "edges.txt").string() : path);
 }
 
 Dataset load_named_dataset(const std::string& name) { return load_dataset_path(resolve_dataset_dir(name)); }

@@ -19,9 +19,9 @@ namespace {
 
 using detail::expect_end;
 using detail::expect_int;
+using detail::FeatureEntry;
 using detail::Fields;
-using detail::parse_finite_double;
-using detail::parse_int;
+using detail::parse_feature_entry;
 using detail::quoted;
 using detail::TextReader;
 
@@ -131,33 +131,6 @@ Csr<float> read_edges(const std::string& path, const Meta& meta) {
                     ")");
   }
   return adjacency_from_edges(n, edges);
-}
-
-// One entry of a features.txt line: `id` (value 1.0) or `id:value`.
-struct FeatureEntry {
-  int64_t id = 0;
-  float value = 1.0f;
-  bool has_value = false;
-};
-
-FeatureEntry parse_feature_entry(const TextReader& reader, std::string_view entry, int64_t features) {
-  FeatureEntry e;
-  const size_t colon = entry.find(':');
-  const std::string_view id = entry.substr(0, colon);
-  if (!parse_int(id, e.id)) reader.fail("feature id " + quoted(id) + " is not an integer");
-  if (e.id < 0 || e.id >= features)
-    reader.fail("feature id " + std::to_string(e.id) + " is out of range [0, " + std::to_string(features - 1) + "]");
-  if (colon == std::string_view::npos) return e;
-  const std::string_view value = entry.substr(colon + 1);
-  if (value.empty()) reader.fail("feature " + std::to_string(e.id) + ": missing value after ':'");
-  double v = 0;
-  if (!parse_finite_double(value, v))
-    reader.fail("feature " + std::to_string(e.id) + ": value " + quoted(value) + " is not a finite number");
-  if (std::abs(v) > std::numeric_limits<float>::max())
-    reader.fail("feature " + std::to_string(e.id) + ": value " + quoted(value) + " is beyond float's range");
-  e.value = static_cast<float>(v);
-  e.has_value = true;
-  return e;
 }
 
 Csr<float> read_features(const std::string& path, const Meta& meta) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -133,6 +134,34 @@ inline void expect_end(const TextReader& reader, const Fields& fields, const cha
   std::string_view extra;
   Fields copy = fields;
   if (copy.next(extra)) reader.fail("unexpected " + quoted(extra) + " after " + after);
+}
+
+// One feature entry of a line: `id` (value 1.0) or `id:value` (the text format's features.txt,
+// the edge-list format's features.txt). The id must be in [0, features).
+struct FeatureEntry {
+  int64_t id = 0;
+  float value = 1.0f;
+  bool has_value = false;
+};
+
+inline FeatureEntry parse_feature_entry(const TextReader& reader, std::string_view entry, int64_t features) {
+  FeatureEntry e;
+  const size_t colon = entry.find(':');
+  const std::string_view id = entry.substr(0, colon);
+  if (!parse_int(id, e.id)) reader.fail("feature id " + quoted(id) + " is not an integer");
+  if (e.id < 0 || e.id >= features)
+    reader.fail("feature id " + std::to_string(e.id) + " is out of range [0, " + std::to_string(features - 1) + "]");
+  if (colon == std::string_view::npos) return e;
+  const std::string_view value = entry.substr(colon + 1);
+  if (value.empty()) reader.fail("feature " + std::to_string(e.id) + ": missing value after ':'");
+  double v = 0;
+  if (!parse_finite_double(value, v))
+    reader.fail("feature " + std::to_string(e.id) + ": value " + quoted(value) + " is not a finite number");
+  if (std::abs(v) > std::numeric_limits<float>::max())
+    reader.fail("feature " + std::to_string(e.id) + ": value " + quoted(value) + " is beyond float's range");
+  e.value = static_cast<float>(v);
+  e.has_value = true;
+  return e;
 }
 
 }  // namespace gcn::detail

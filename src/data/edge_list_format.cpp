@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using detail::FeatureEntry;
 using detail::Fields;
-using detail::parse_feature_entry;
+using detail::for_each_feature_entry;
 using detail::parse_int;
 using detail::quoted;
 using detail::TextReader;
@@ -93,19 +93,12 @@ void read_labels(const std::string& path, RawGraph& g) {
 
 void read_features(const std::string& path, RawGraph& g) {
   TextReader reader(path);
-  std::string_view line, entry;
+  std::string_view line;
   while (reader.next_line(line)) {
     Fields fields(without_comment(line));
     if (fields.empty()) continue;
     RawGraph::Row row{read_id(reader, fields, "node id"), {}};
-    int64_t previous = -1;
-    while (fields.next(entry)) {
-      const FeatureEntry e = parse_feature_entry(reader, entry, INT32_MAX);
-      if (e.id <= previous)
-        reader.fail("feature ids must be ascending: " + std::to_string(e.id) + " after " + std::to_string(previous));
-      previous = e.id;
-      row.entries.push_back(e);
-    }
+    for_each_feature_entry(reader, fields, INT32_MAX, [&](const FeatureEntry& e) { row.entries.push_back(e); });
     g.features.push_back(std::move(row));
   }
   g.has_features = true;

@@ -21,7 +21,7 @@ using detail::expect_end;
 using detail::expect_int;
 using detail::FeatureEntry;
 using detail::Fields;
-using detail::parse_feature_entry;
+using detail::for_each_feature_entry;
 using detail::quoted;
 using detail::TextReader;
 
@@ -143,23 +143,18 @@ Csr<float> read_features(const std::string& path, const Meta& meta) {
   reserve_bounded(x.row_ptr, n + 1, reader, 1, "feature row offsets");
   reserve_bounded(x.col, INT64_MAX, reader, 2, "feature column ids");
   x.row_ptr.push_back(0);
-  std::string_view line, entry;
+  std::string_view line;
   bool weighted = false;  // values are stored only once a line has one
   while (reader.line_number() < n && reader.next_line(line)) {
     Fields fields(line);
-    int64_t previous = -1;
-    while (fields.next(entry)) {
-      const FeatureEntry e = parse_feature_entry(reader, entry, f);
-      if (e.id <= previous)
-        reader.fail("feature ids must be ascending: " + std::to_string(e.id) + " after " + std::to_string(previous));
-      previous = e.id;
+    for_each_feature_entry(reader, fields, f, [&](const FeatureEntry& e) {
       if (e.has_value && !weighted) {
         weighted = true;
         x.val.assign(x.col.size(), 1.0f);  // the entries so far were binary
       }
       x.col.push_back(static_cast<int32_t>(e.id));
       if (weighted) x.val.push_back(e.value);
-    }
+    });
     x.row_ptr.push_back(static_cast<int64_t>(x.col.size()));
   }
   check_line_count(reader, n, Meta::Nodes);

@@ -164,4 +164,18 @@ inline FeatureEntry parse_feature_entry(const TextReader& reader, std::string_vi
   return e;
 }
 
+// The feature entries left on a line, each passed to `add`; ids must be ascending (so unique).
+template <typename Add>
+void for_each_feature_entry(const TextReader& reader, Fields& fields, int64_t features, Add&& add) {
+  std::string_view entry;
+  int64_t previous = -1;
+  while (fields.next(entry)) {
+    const FeatureEntry e = parse_feature_entry(reader, entry, features);
+    if (e.id <= previous)
+      reader.fail("feature ids must be ascending: " + std::to_string(e.id) + " after " + std::to_string(previous));
+    previous = e.id;
+    add(e);
+  }
+}
+
 }  // namespace gcn::detail

@@ -27,6 +27,11 @@ Dataset load_linqs_dataset(const std::string& content_path);
 // The split is seeded_split's with kSplitSeed.
 Dataset load_edge_list_dataset(const std::string& edges_path);
 
+// An OGB node-property directory (raw/ and split/<name>/ as the download unpacks them; files
+// .csv.gz or .csv): num-node-list, edge (made undirected), node-feat, node-label (empty or nan:
+// unlabelled), and the official split. Rows of node-feat are stored sparse (zeros dropped).
+Dataset load_ogb_dataset(const std::string& dir);
+
 // The split of a graph that comes without one: the labelled nodes shuffled with `seed`, then up
 // to kSplitTrainPerClass per class for training (in shuffled order), and of the labelled rest R
 // the next min(kSplitVal, R / 3) for validation and min(kSplitTest, what remains) for testing.
@@ -70,10 +75,11 @@ Dataset generate_synthetic(const SyntheticSpec& spec);
 // Either way the result is a path load_dataset_path() accepts.
 std::string resolve_dataset_dir(const std::string& name);
 
-// `--data PATH`: a text-format directory (meta.txt), a linqs `.content` file, or an edge list
-// (a file such as DIR/edges.txt, or a directory with edges.txt and no meta.txt).
+// `--data PATH`: a text-format directory (meta.txt), a linqs `.content` file, an OGB
+// node-property directory (raw/ and split/), or an edge list (a file such as DIR/edges.txt, or a
+// directory with edges.txt and no meta.txt).
 Dataset load_dataset_path(const std::string& path);
-// Which of those load_dataset_path reads at `path`: "text", "linqs" or "edge list". Throws as
+// Which of those load_dataset_path reads at `path`: "text", "linqs", "ogb" or "edge list". Throws as
 // load_dataset_path does for a path that is none of them.
 std::string dataset_format(const std::string& path);
 

@@ -43,8 +43,10 @@ std::string dataset_format(const std::string& path) {
     // format, which then says what is missing.
     if (is_file(dir / "meta.txt") || is_file(dir / "split.txt")) return "text";
     if (is_file(dir / "edges.txt") && is_file(dir / "labels.txt")) return "edge list";
+    if (is_file(dir / "raw" / "edge.csv.gz") || is_file(dir / "raw" / "edge.csv")) return "ogb";
     fail(path + ": expected a dataset directory (meta.txt, edges.txt, ...: the text format), an edge list's "
-                "directory (edges.txt and labels.txt, no meta.txt) or a linqs .content file");
+                "directory (edges.txt and labels.txt, no meta.txt), an OGB node-property directory (raw/edge.csv.gz, "
+                "split/) or a linqs .content file");
   }
   if (fs::path(path).extension() == ".content") return "linqs";  // its loader names what is missing
   if (!fs::exists(path, ec)) fail(path + ": no such file or directory");
@@ -55,6 +57,7 @@ Dataset load_dataset_path(const std::string& path) {
   const std::string format = dataset_format(path);
   if (format == "text") return load_text_dataset(path);
   if (format == "linqs") return load_linqs_dataset(path);
+  if (format == "ogb") return load_ogb_dataset(path);
   return load_edge_list_dataset(fs::is_directory(path) ? (fs::path(path) / "edges.txt").string() : path);
 }
 

@@ -20,6 +20,8 @@ namespace gcn::detail {
 class TextReader {
  public:
   explicit TextReader(std::string path) : path_(std::move(path)), text_(read_file(path_)) {}
+  // Text already in memory (a decompressed file), named `path` in messages.
+  TextReader(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {}
 
   const std::string& path() const { return path_; }
   int64_t line_number() const { return line_; }

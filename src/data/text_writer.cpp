@@ -18,19 +18,6 @@ void append_float(std::string& out, float v) {
   out += buffer;
 }
 
-const char* split_word(Split s) {
-  switch (s) {
-    case Split::Train:
-      return "train";
-    case Split::Val:
-      return "val";
-    case Split::Test:
-      return "test";
-    default:
-      return "none";
-  }
-}
-
 }  // namespace
 
 void write_text_dataset(const Dataset& data, const std::string& dir) {
@@ -62,7 +49,7 @@ void write_text_dataset(const Dataset& data, const std::string& dir) {
     }
     features += '\n';
     labels += std::to_string(data.labels[u]) + "\n";
-    split += std::string(split_word(data.split[u])) + "\n";
+    split += std::string(split_name(data.split[u])) + "\n";
   }
   write_file_atomically(file("edges.txt"), edges);
   write_file_atomically(file("features.txt"), features);

@@ -43,11 +43,7 @@ void write_weighted(const testing::TempDir& dir, uint64_t seed) {
       features << (k > d.features.row_ptr[u] ? " " : "") << d.features.col[k] << ":" << value(rng);
     features << "\n";
     labels << d.labels[u] << "\n";
-    split << (d.split[u] == Split::Train  ? "train"
-              : d.split[u] == Split::Val  ? "val"
-              : d.split[u] == Split::Test ? "test"
-                                          : "none")
-          << "\n";
+    split << split_name(d.split[u]) << "\n";
   }
   dir.write("meta.txt", meta.str());
   dir.write("edges.txt", edges.str());

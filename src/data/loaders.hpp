@@ -32,6 +32,11 @@ Dataset load_edge_list_dataset(const std::string& edges_path);
 // unlabelled), and the official split. Rows of node-feat are stored sparse (zeros dropped).
 Dataset load_ogb_dataset(const std::string& dir);
 
+// A NumPy .npz graph (data/npz_format.cpp): Shchur et al.'s layout (adj_* CSR, attr_* CSR or a
+// dense attr_matrix / features, labels; split drawn by seeded_split) or the heterophilous
+// benchmarks' (node_features, node_labels, edges, train/val/test_masks: the first split).
+Dataset load_npz_dataset(const std::string& path);
+
 // The split of a graph that comes without one: the labelled nodes shuffled with `seed`, then up
 // to kSplitTrainPerClass per class for training (in shuffled order), and of the labelled rest R
 // the next min(kSplitVal, R / 3) for validation and min(kSplitTest, what remains) for testing.
@@ -75,11 +80,11 @@ Dataset generate_synthetic(const SyntheticSpec& spec);
 // Either way the result is a path load_dataset_path() accepts.
 std::string resolve_dataset_dir(const std::string& name);
 
-// `--data PATH`: a text-format directory (meta.txt), a linqs `.content` file, an OGB
+// `--data PATH`: a text-format directory (meta.txt), a linqs `.content` file, a `.npz` file, an OGB
 // node-property directory (raw/ and split/), or an edge list (a file such as DIR/edges.txt, or a
 // directory with edges.txt and no meta.txt).
 Dataset load_dataset_path(const std::string& path);
-// Which of those load_dataset_path reads at `path`: "text", "linqs", "ogb" or "edge list". Throws as
+// Which of those load_dataset_path reads at `path`: "text", "linqs", "npz", "ogb" or "edge list". Throws as
 // load_dataset_path does for a path that is none of them.
 std::string dataset_format(const std::string& path);
 

@@ -46,9 +46,10 @@ std::string dataset_format(const std::string& path) {
     if (is_file(dir / "raw" / "edge.csv.gz") || is_file(dir / "raw" / "edge.csv")) return "ogb";
     fail(path + ": expected a dataset directory (meta.txt, edges.txt, ...: the text format), an edge list's "
                 "directory (edges.txt and labels.txt, no meta.txt), an OGB node-property directory (raw/edge.csv.gz, "
-                "split/) or a linqs .content file");
+                "split/), a .npz file or a linqs .content file");
   }
   if (fs::path(path).extension() == ".content") return "linqs";  // its loader names what is missing
+  if (fs::path(path).extension() == ".npz") return "npz";
   if (!fs::exists(path, ec)) fail(path + ": no such file or directory");
   return "edge list";
 }
@@ -58,6 +59,7 @@ Dataset load_dataset_path(const std::string& path) {
   if (format == "text") return load_text_dataset(path);
   if (format == "linqs") return load_linqs_dataset(path);
   if (format == "ogb") return load_ogb_dataset(path);
+  if (format == "npz") return load_npz_dataset(path);
   return load_edge_list_dataset(fs::is_directory(path) ? (fs::path(path) / "edges.txt").string() : path);
 }
 

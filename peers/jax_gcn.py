@@ -15,6 +15,7 @@ The harness runs this with the interpreter that has jax. See peers/README.md.
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
@@ -178,12 +179,14 @@ class JaxGcn(common.Trainer):
     def _compile(self):
         """Ahead-of-time compilation for the exact argument shapes, outside every timed region."""
         jax = self.jax
+        t0 = time.perf_counter()
         params, state = self._initial_state(common.glorot_parameters(self.widths, self.bias, 0))
         key = jax.device_put(jax.random.PRNGKey(0), self.dev)
         epoch = np.int32(0)
         donate = () if self.dev.platform == "cpu" else (0, 1)  # CPU ignores donation, with a warning
         self.step = jax.jit(self._step, donate_argnums=donate).lower(params, state, self.data, key, epoch).compile()
         self.test = jax.jit(self._test).lower(params, self.data).compile()
+        self.compile_ms = (time.perf_counter() - t0) * 1e3
 
     def _initial_state(self, host_params):
         jnp = self.jnp

@@ -6,6 +6,9 @@
                   With the mlx-gcn preset this is that model exactly.
 --variant sparse: A_hat and the features as torch sparse tensors, torch.sparse.mm for A_hat Z
                   and X W (Kipf's pygcn style); dropout on sparse features drops stored values.
+--compile:        the model's forward through torch.compile (torch >= 2; its backward through
+                  AOTAutograd); the implementation is then torch-<variant>-compile. The first
+                  training and test calls compile, and are timed apart as compile_ms.
 
 The harness runs this with the interpreter that has torch (`#!/usr/bin/env python3` is only a
 default). Works with torch 1.13 and 2.x, numpy 1.24 and 2.x. See peers/README.md.
@@ -87,7 +90,7 @@ def make_adam(torch, params, config):
 
 
 class TorchGcn(common.Trainer):
-    def __init__(self, torch, problem, config, device, sparse_format, spmm):
+    def __init__(self, torch, problem, config, device, sparse_format, spmm, compile_model=False):
         import torch.nn.functional as F
         self.torch, self.F, self.dev, self.config = torch, F, device, config  # self.device: the summary's "cpu"/"cuda"
         self.adj = config["adjacency"]
@@ -96,6 +99,13 @@ class TorchGcn(common.Trainer):
         if config["regularizer"] == "mlx-gcn-l2norm":
             self.implementation += "-l2norm"
         describe_torch(self, torch, device)
+        # The graph is built over the parameters passed in, so a new seed's parameters (same
+        # shapes) reuse it instead of recompiling inside a timed run.
+        self._forward = self._forward_params
+        if compile_model:
+            self.implementation += "-compile"
+            self.compiles = True
+            self._forward = torch.compile(self._forward_params)
         self.sparse_format = sparse_format
         self.spmm_mode = spmm
         self.layers = int(config["layers"])
@@ -151,9 +161,12 @@ class TorchGcn(common.Trainer):
     # -- model ----------------------------------------------------------------------------------
 
     def forward(self, training):
+        return self._forward(self.params, training)
+
+    def _forward_params(self, params, training):
         torch, F, cfg = self.torch, self.F, self.config
         h = None
-        for l, (w, b) in enumerate(self.params):
+        for l, (w, b) in enumerate(params):
             drop = training and self.p > 0 and (l > 0 or cfg["input_dropout"])
             if l == 0 and self.features == "sparse":
                 x, x_t = self.X, self.X_t
@@ -267,9 +280,13 @@ def main():
                         help="torch sparse layout for --variant sparse (csr needs torch >= 2 on most builds)")
     parser.add_argument("--spmm", choices=("autograd", "transpose"), default="autograd",
                         help="backward of sparse products: torch's own, or a precomputed transpose")
+    parser.add_argument("--compile", action="store_true", help="the forward through torch.compile (torch >= 2)")
     args = common.parse_args(parser)
     name = "torch-" + (args.adj or args.variant or "dense") + ("-l2norm" if args.regularizer == "mlx-gcn-l2norm" else "")
+    name += "-compile" if args.compile else ""
     torch = import_torch(name)
+    if args.compile and not hasattr(torch, "compile"):
+        common.skip(name, f"torch.compile needs torch >= 2.0; {sys.executable} has torch {torch.__version__}")
     global _SpmmPretransposed
     _SpmmPretransposed = _make_spmm_function(torch)
     if args.threads is not None:
@@ -281,7 +298,7 @@ def main():
         config = common.effective_config(problem, args)
         widths = problem.widths()
         init = common.load_parameters(args.init_weights, widths, bool(config["bias"])) if args.init_weights else None
-        trainer = TorchGcn(torch, problem, config, device, args.sparse_format, args.spmm)
+        trainer = TorchGcn(torch, problem, config, device, args.sparse_format, args.spmm, args.compile)
         common.run_peer(trainer, problem, config, args, init)
 
     common.main_guard(body)

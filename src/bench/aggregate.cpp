@@ -52,6 +52,12 @@ nlohmann::json make_result_row(const RowOutcome& outcome, const RowContext& cont
         "config"})
     row[key] = summary_field(outcome, key);
   if (row["features"].is_null() && !r.features.empty()) row["features"] = r.features;  // a row that never ran
+  // A compiling peer's compilation, timed apart in each run's process: the median over runs.
+  std::vector<double> compile_ms;
+  for (const auto& run : outcome.runs)
+    if (run.summary_event.contains("compile_ms") && run.summary_event["compile_ms"].is_number())
+      compile_ms.push_back(run.summary_event["compile_ms"].get<double>());
+  row["compile_ms"] = compile_ms.empty() ? nlohmann::json(nullptr) : nlohmann::json(compute_stats(compile_ms).median);
   for (const auto& run : outcome.runs)  // `bench --profile`: the first run's, the one profiled
     if (run.profile.is_object()) {
       row["profile"] = run.profile;

@@ -5,8 +5,8 @@
 
 #include "backends/backend.hpp"
 #include "bench/python.hpp"
-#include "core/comma_list.hpp"
 #include "core/error.hpp"
+#include "core/word_list.hpp"
 
 namespace gcn {
 namespace {
@@ -36,8 +36,8 @@ std::string computation_suffix(const Computation& c, const ModelConfig& config) 
 }  // namespace
 
 void check_backend_names(const BenchPlanSettings& settings) {
-  if (settings.backends == "all") return;
-  for (const auto& name : split_list(settings.backends)) {
+  if (is_all(settings.backends)) return;
+  for (const auto& name : settings.backends) {
     try {
       backend_skip_reason(name);
     } catch (const Error& e) {
@@ -47,7 +47,7 @@ void check_backend_names(const BenchPlanSettings& settings) {
 }
 
 std::vector<std::string> bench_timings(const BenchPlanSettings& settings) {
-  std::vector<std::string> list = split_list(settings.timing_list);
+  std::vector<std::string> list = settings.timing_list;
   if (settings.per_run_timing) list.push_back("per-run");
   for (const auto& t : list)
     if (t != "per-epoch" && t != "per-run" && t != "dispatch")
@@ -66,7 +66,7 @@ std::vector<Computation> bench_computations(const BenchPlanSettings& settings, c
   const std::string features = to_string(config.features);
   std::vector<Computation> list;
   if (!settings.adj.empty()) {
-    for (const auto& m : split_list(settings.adj)) {
+    for (const auto& m : settings.adj) {
       if (m != "dense" && m != "sparse") fail("--adj: '" + m + "' is neither dense nor sparse");
       list.push_back({m, features});
     }
@@ -82,7 +82,7 @@ std::vector<Computation> bench_computations(const BenchPlanSettings& settings, c
 std::vector<BenchRow> backend_rows(const BenchPlanSettings& settings, const PlannedSource& source,
                                    const std::vector<Computation>& modes, const std::vector<std::string>& model_args,
                                    const ModelConfig& config) {
-  const std::vector<std::string> names = settings.backends == "all" ? known_backends() : split_list(settings.backends);
+  const std::vector<std::string> names = is_all(settings.backends) ? known_backends() : settings.backends;
   std::vector<BenchRow> rows;
   const std::vector<std::string> all_timings = bench_timings(settings);
   for (const auto& name : names) {
@@ -130,7 +130,7 @@ std::vector<BenchRow> peer_rows(const BenchPlanSettings& settings, const Planned
     std::optional<std::string> python;
     const std::string unavailable = peer_unavailable_reason(peer.module, script, python);
     for (const auto& timing : all_timings)
-      for (const auto& device : split_list(settings.peer_devices)) {
+      for (const auto& device : settings.peer_devices) {
         bool supported = false;  // a combination that does not exist anywhere (pyg on mps) is no row
         for (const auto& d : peer.devices) supported |= d == device;
         if (!supported) continue;

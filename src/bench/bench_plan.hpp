@@ -13,9 +13,10 @@
 namespace gcn {
 
 struct BenchPlanSettings {
-  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps";
-  std::string adj;          // comma list; empty: the preset's computation and the peers'
-  std::string timing_list;  // comma list of per-epoch, per-run, dispatch
+  // The comma-list flags, split by CLI11 (its delimiter support).
+  std::vector<std::string> backends = {"all"}, peers = {"all"}, peer_devices = {"cpu", "cuda", "mps"};
+  std::vector<std::string> adj;          // empty: the preset's computation and the peers'
+  std::vector<std::string> timing_list;  // per-epoch, per-run, dispatch
   bool per_run_timing = false;
   std::string peers_dir;
   std::string self;  // the gcnbench binary the backend rows run

@@ -7,6 +7,7 @@
 #include "bench/peers.hpp"
 #include "bench/python.hpp"
 #include "core/error.hpp"
+#include "core/word_list.hpp"
 #include "core/memory.hpp"
 
 namespace gcn {
@@ -64,14 +65,11 @@ const std::vector<OpPeer>& op_peer_catalog() {
   return peers;
 }
 
-std::vector<OpPeer> select_op_peers(const std::string& list) {
-  if (list.empty() || list == "none") return {};
-  if (list == "all") return op_peer_catalog();
+std::vector<OpPeer> select_op_peers(const std::vector<std::string>& list) {
+  if (list.empty() || is_none(list)) return {};
+  if (is_all(list)) return op_peer_catalog();
   std::vector<OpPeer> chosen;
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = list.find(',', start);
-    const std::string word = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& word : list) {
     const auto& all = op_peer_catalog();
     const auto found = std::find_if(all.begin(), all.end(), [&](const OpPeer& p) { return p.name == word; });
     if (found == all.end()) {
@@ -81,8 +79,6 @@ std::vector<OpPeer> select_op_peers(const std::string& list) {
     }
     if (std::none_of(chosen.begin(), chosen.end(), [&](const OpPeer& p) { return p.name == word; }))
       chosen.push_back(*found);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return chosen;
 }

@@ -22,7 +22,7 @@ struct OpPeer {
 const std::vector<OpPeer>& op_peer_catalog();
 
 // "all": every peer; "none" or "": none; else a comma list of names. Throws gcn::Error on a typo.
-std::vector<OpPeer> select_op_peers(const std::string& list);
+std::vector<OpPeer> select_op_peers(const std::vector<std::string>& list);
 
 struct OpPlanSettings {
   std::vector<std::string> backends;  // names; each must be known (backends/backend.hpp)

@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "bench/process.hpp"
-#include "core/comma_list.hpp"
+#include "core/word_list.hpp"
 #include "core/error.hpp"
 
 namespace gcn {
@@ -17,6 +17,12 @@ const std::vector<PeerSpec>& peer_catalog() {
       {"torch-dense", "torch_gcn.py", {"--variant", "dense"}, "torch", "dense", "dense", {"cpu", "cuda", "mps"}},
       {"torch-sparse", "torch_gcn.py", {"--variant", "sparse"}, "torch", "sparse", "sparse", {"cpu", "cuda"}},
       {"pyg", "pyg_gcn.py", {}, "torch_geometric", "sparse", "dense", {"cpu", "cuda"}},
+      // torch.compile of the two torch models (torch >= 2): chosen by name, never by a group,
+      // since each run compiles for seconds first.
+      {"torch-dense-compile", "torch_gcn.py", {"--variant", "dense", "--compile"}, "torch", "dense", "dense",
+       {"cpu", "cuda"}, false},
+      {"torch-sparse-compile", "torch_gcn.py", {"--variant", "sparse", "--compile"}, "torch", "sparse", "sparse",
+       {"cpu", "cuda"}, false},
       {"jax-dense", "jax_gcn.py", {"--variant", "dense"}, "jax", "dense", "dense", {"cpu", "cuda"}},
       {"jax-sparse", "jax_gcn.py", {"--variant", "sparse"}, "jax", "sparse", "sparse", {"cpu", "cuda"}},
       {"mlx", "mlx_gcn.py", {}, "mlx.core", "dense", "dense", {"cpu", "cuda", "mps"}},
@@ -36,16 +42,16 @@ std::vector<Computation> default_computations(const Computation& preset, const s
   return list;
 }
 
-std::vector<PeerSpec> select_peers(const std::string& list) {
-  if (list.empty() || list == "none") return {};
-  if (list == "all") {
+std::vector<PeerSpec> select_peers(const std::vector<std::string>& list) {
+  if (list.empty() || is_none(list)) return {};
+  if (is_all(list)) {
     std::vector<PeerSpec> grouped;
     for (const auto& peer : peer_catalog())
       if (peer.in_groups) grouped.push_back(peer);
     return grouped;
   }
   std::vector<PeerSpec> chosen;
-  for (const std::string& word : split_list(list)) {
+  for (const std::string& word : list) {
     bool matched = false;
     for (const auto& peer : peer_catalog()) {
       if (peer.name == word || (peer.in_groups && peer.name.starts_with(word + "-"))) {

@@ -36,7 +36,7 @@ std::vector<Computation> default_computations(const Computation& preset, const s
 
 // "all" -> every peer in the groups, "none" or "" -> none; otherwise comma-separated names or
 // group prefixes ("torch" = torch-dense and torch-sparse). Throws gcn::Error naming the known peers on a typo.
-std::vector<PeerSpec> select_peers(const std::string& list);
+std::vector<PeerSpec> select_peers(const std::vector<std::string>& list);
 
 // peers/ of the source tree ($GCNBENCH_PEERS overrides it).
 std::string default_peers_dir();

@@ -65,6 +65,7 @@ nlohmann::json figure_row(const PublishedFigure& f, const std::string& dataset) 
           {"features", "dense"},
           {"threads", nullptr},
           {"blas", nullptr},
+          {"compile_ms", nullptr},
           {"layers", 3},
           {"timing", f.timing},
           {"epoch_ms", {{"mean", f.epoch_ms}}},

@@ -96,7 +96,8 @@ struct BenchCommand {
                       {"python", o.row.python},
                       {"python_version", s.value("python_version", nlohmann::json())},
                       {"framework", s.value("framework", nlohmann::json())},
-                      {"framework_version", s.value("framework_version", nlohmann::json())}});
+                      {"framework_version", s.value("framework_version", nlohmann::json())},
+                      {"compile_ms", s.value("compile_ms", nlohmann::json())}});
     }
     return list;
   }
@@ -231,19 +232,24 @@ void add_bench_command(CLI::App& app) {
   command->app = sub;
   sub->allow_extras();
   sub->footer("Other model flags of `gcnbench train` (--hidden, --dropout, --lr ...) are passed on to every run.");
-  sub->add_option("--backends", command->plan.backends, "gcnbench backends: comma list, or all")->capture_default_str();
+  sub->add_option("--backends", command->plan.backends, "gcnbench backends: comma list, or all")
+      ->delimiter(',')
+      ->capture_default_str();
   sub->add_option("--peers", command->plan.peers,
                   "Peers: comma list of torch-dense, torch-sparse, pyg, jax-dense, jax-sparse, mlx, mlx-l2norm (the "
                   "MLX-vs-CUDA benchmark's MLX regularizer; only by name) (torch, jax: both "
-                  "variants), all or none")
+                  "variants), all or none; torch-dense-compile, torch-sparse-compile (torch.compile) only by name")
+      ->delimiter(',')
       ->capture_default_str();
   sub->add_option("--peer-devices", command->plan.peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
+      ->delimiter(',')
       ->capture_default_str();
   command->source_flags.add_to(*sub);
   sub->add_option("--adj", command->plan.adj,
                   "Adjacency modes for the gcnbench backends: dense, sparse or dense,sparse, with the preset's "
                   "features (default: the preset's adjacency and features, plus every other pair a selected peer "
-                  "uses, so each peer has a gcnbench row of the same computation)");
+                  "uses, so each peer has a gcnbench row of the same computation)")
+      ->delimiter(',');
   sub->add_option("--preset", command->preset, "Model preset: mlx-gcn or kipf")->capture_default_str();
   sub->add_option("--profile", command->plan.profile,
                   "Also time each step of this many epochs after the first run of every gcnbench row (train "
@@ -261,7 +267,8 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--timing", command->plan.timing_list,
                   "Comma list: per-epoch (default: each epoch synchronized), per-run (the loop, one read-back), "
                   "dispatch (adds rows for gcnbench cuda and the torch/MLX peers on a GPU timed as the MLX-vs-CUDA "
-                  "benchmark did: host issue time, no synchronize)");
+                  "benchmark did: host issue time, no synchronize)")
+      ->delimiter(',');
   sub->add_option("--reference", command->reference,
                   "Add a published benchmark's figures as rows marked \"published, not measured here\": mlx-gcn "
                   "(the MLX-vs-CUDA benchmark's Cora epoch times, M1 Pro to V100)");

@@ -22,6 +22,7 @@
 #include "cli/options.hpp"
 #include "cli/problem_loading.hpp"
 #include "core/error.hpp"
+#include "core/word_list.hpp"
 #include "core/self_path.hpp"
 #include "model/config.hpp"
 #include "model/problem_files.hpp"
@@ -32,32 +33,20 @@ namespace gcn::cli {
 namespace {
 
 struct OpsCommand {
-  std::string backends = "all", peers = "all", peer_devices = "cpu,cuda,mps", ops, widths;
+  std::vector<std::string> backends = {"all"}, peers = {"all"}, peer_devices = {"cpu", "cuda", "mps"}, ops;
+  std::vector<int64_t> widths;
   RunFlags run_flags;
   SourceFlags source_flags;
   int samples = 15;
   ProbeSizes probes;
 
   std::vector<int64_t> spmm_widths() const {
-    if (widths.empty()) return default_spmm_widths();
-    std::vector<int64_t> list;
-    for (const auto& w : split_list(widths)) {
-      size_t used = 0;
-      long long value = 0;
-      try {
-        value = std::stoll(w, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != w.size()) fail("--widths: '" + w + "' is not a whole number");
-      list.push_back(value);
-    }
-    return list;
+    return widths.empty() ? default_spmm_widths() : widths;
   }
 
   // The chosen ops, with the floor probes always among them: every row's floor fraction needs them.
   std::vector<std::string> chosen_ops() const {
-    std::vector<std::string> list = split_list(ops);
+    std::vector<std::string> list = ops;
     if (list.empty()) return {};
     for (const char* probe : {"copy", "fma"})
       if (std::find(list.begin(), list.end(), probe) == list.end()) list.push_back(probe);
@@ -86,14 +75,14 @@ struct OpsCommand {
 
   void run() {
     OpPlanSettings settings;
-    settings.backends = backends == "all" ? known_backends() : split_list(backends);
+    settings.backends = is_all(backends) ? known_backends() : backends;
     for (const auto& name : settings.backends) try {
         backend_skip_reason(name);
       } catch (const Error& e) {
         fail("--backends: " + std::string(e.what()) + " or all");
       }
     settings.peers = select_op_peers(peers);
-    settings.peer_devices = split_list(peer_devices);
+    settings.peer_devices = peer_devices;
     for (const auto& d : settings.peer_devices)
       if (d != "cpu" && d != "cuda" && d != "mps") fail("--peer-devices: '" + d + "' is none of cpu, cuda, mps");
     settings.self = self_executable().string();
@@ -175,16 +164,24 @@ void add_ops_command(CLI::App& app) {
   auto command = std::make_shared<OpsCommand>();
   CLI::App* sub = app.add_subcommand(
       "ops", "Time each op of a GCN alone on every backend and peer, beside the floor measured on the same device");
-  sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all")->capture_default_str();
-  sub->add_option("--peers", command->peers, "Peers: comma list of torch, jax; all or none")->capture_default_str();
+  sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all")
+      ->delimiter(',')
+      ->capture_default_str();
+  sub->add_option("--peers", command->peers, "Peers: comma list of torch, jax; all or none")
+      ->delimiter(',')
+      ->capture_default_str();
   sub->add_option("--peer-devices", command->peer_devices, "Devices to run each peer on (cpu, cuda, mps)")
+      ->delimiter(',')
       ->capture_default_str();
   sub->add_option("--ops", command->ops,
                   "Ops to time, a comma list (default all; the copy and fma floor probes always run): spmm, gemm, "
                   "gemm_at_b, gemm_a_bt, bias_relu_dropout, relu_dropout_backward, bias_backward, "
                   "softmax_cross_entropy, adam_update, copy, fma, and in the peers gather, scatter_sum, softmax, "
-                  "linear");
-  sub->add_option("--widths", command->widths, "SpMM widths, a comma list (default 7,16,41,64,128,602)");
+                  "linear")
+      ->delimiter(',');
+  sub->add_option("--widths", command->widths, "SpMM widths, a comma list (default 7,16,41,64,128,602)")
+      ->delimiter(',')
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   sub->add_option("--copy-floats", command->probes.copy_floats,
                   "Floats the copy probe copies (default 2^27: 512 MiB each way, beyond any cache)")
       ->check(integer_in(1024, int64_t{1} << 34));

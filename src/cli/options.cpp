@@ -220,7 +220,7 @@ void RunFlags::add_to(CLI::App& app, const std::string& default_out) {
 }
 
 void SourceFlags::add_to(CLI::App& app) {
-  app.add_option("--dataset", datasets, "Dataset name(s): cora, citeseer (comma list; default cora)");
+  app.add_option("--dataset", datasets, "Dataset name(s): cora, citeseer (comma list; default cora)")->delimiter(',');
   app.add_option("--data", data_paths, "Dataset directory, PATH/NAME.content or an edge list (repeatable)")->check(non_empty_path());
   app.add_option("--synthetic", synthetics, "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
   app.add_flag("--allow-edgeless", allow_edgeless, "Run even a graph with no edge after loading");
@@ -228,13 +228,12 @@ void SourceFlags::add_to(CLI::App& app) {
 
 std::vector<DataSource> SourceFlags::sources() const {
   std::vector<DataSource> list;
-  for (const auto& name : datasets)
-    for (const auto& item : split_list(name)) {
-      DataSource s;
-      s.words = {"--dataset", item};
-      s.options.dataset = item;
-      list.push_back(s);
-    }
+  for (const auto& name : datasets) {
+    DataSource s;
+    s.words = {"--dataset", name};
+    s.options.dataset = name;
+    list.push_back(s);
+  }
   for (const auto& path : data_paths) {
     DataSource s;
     s.words = {"--data", path};

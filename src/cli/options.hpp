@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "core/comma_list.hpp"
 #include "data/dataset.hpp"
 #include "model/config.hpp"
 

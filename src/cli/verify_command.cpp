@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "backends/backend.hpp"
+#include "core/word_list.hpp"
 #include "bench/curve_compare.hpp"
 #include "bench/peers.hpp"
 #include "bench/process.hpp"
@@ -77,7 +78,8 @@ struct WorkDirectory {
 struct VerifyCommand {
   DataOptions data;
   ModelOptions model;
-  std::string peer = "torch", device = "cpu", backends = "all", peers_dir = default_peers_dir();
+  std::string peer = "torch", device = "cpu", peers_dir = default_peers_dir();
+  std::vector<std::string> backends = {"all"};
   double timeout_s = 600;
   bool keep = false;
 
@@ -107,7 +109,7 @@ struct VerifyCommand {
 
     // The peer: a catalog name, or "torch"/"jax" meaning the variant with this adjacency.
     const std::string adj = to_string(config.adjacency);
-    std::vector<PeerSpec> candidates = select_peers(peer);
+    std::vector<PeerSpec> candidates = select_peers({peer});
     const PeerSpec* spec = nullptr;
     for (const auto& c : candidates)
       if (!spec || c.adj == adj) spec = &c;
@@ -138,17 +140,7 @@ struct VerifyCommand {
                                        "--sync-every-epoch"});
     const Curves reference = train_curves(peer_argv, spec->name, timeout_s);
 
-    std::vector<std::string> names;
-    if (backends == "all") {
-      names = available_backends();
-    } else {
-      for (size_t start = 0; start <= backends.size();) {
-        const size_t comma = backends.find(',', start);
-        names.push_back(backends.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-    }
+    const std::vector<std::string> names = is_all(backends) ? available_backends() : backends;
     std::vector<std::string> data_words;
     if (!data.dataset.empty()) data_words = {"--dataset", data.dataset};
     if (!data.data_path.empty()) data_words = {"--data", data.data_path};
@@ -192,6 +184,7 @@ void add_verify_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--device", command->device, "Peer device: cpu, cuda, mps")->capture_default_str();
   sub->add_option("--backends", command->backends, "gcnbench backends: comma list, or all available")
+      ->delimiter(',')
       ->capture_default_str();
   sub->add_option("--timeout", command->timeout_s, "Seconds before a training process is killed")
       ->capture_default_str()

@@ -1,5 +1,6 @@
 #include "report/markdown.hpp"
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -47,7 +48,11 @@ std::string render_environment_markdown(const nlohmann::json& env) {
   for (const auto& peer : env.value("peers", nlohmann::json::array()))
     item(("peer " + value_text(field(peer, "implementation"))).c_str(),
          value_text(field(peer, "framework")) + " " + value_text(field(peer, "framework_version")) + ", Python " +
-             value_text(field(peer, "python_version")) + " (`" + value_text(field(peer, "python")) + "`)");
+             value_text(field(peer, "python_version")) + " (`" + value_text(field(peer, "python")) + "`)" +
+             (field(peer, "compile_ms").is_number()
+                  ? ", compiled in " + std::to_string(std::lround(field(peer, "compile_ms").get<double>())) +
+                        " ms (first run; not in any epoch time)"
+                  : ""));
   return out;
 }
 

@@ -168,6 +168,10 @@ std::vector<std::string> validate_result_row(const nlohmann::json& row) {
         row["timing"] != "dispatch")
       errors.push_back("timing: expected \"per-epoch\", \"per-run\" or \"dispatch\"");
   }
+  // Rows written before compiling peers existed have no compile_ms.
+  if (row.contains("compile_ms") && !row["compile_ms"].is_null() &&
+      !(row["compile_ms"].is_number() && row["compile_ms"].get<double>() >= 0))
+    errors.push_back("compile_ms: expected a non-negative number or null");
   if (status == "failed" && !(row.contains("stderr_tail") && row["stderr_tail"].is_string()))
     errors.push_back("stderr_tail: a failed row must have a string");
   for (const char* key : kEnvironment)

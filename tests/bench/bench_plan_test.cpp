@@ -17,9 +17,9 @@ bool has(const std::vector<std::string>& argv, const std::vector<std::string>& w
 
 TEST(BenchPlan, BackendRowsCarryTheirComputationTimingAndProfile) {
   BenchPlanSettings settings;
-  settings.backends = "cpu-ref";
-  settings.peers = "none";
-  settings.timing_list = "per-epoch,dispatch";
+  settings.backends = {"cpu-ref"};
+  settings.peers = {"none"};
+  settings.timing_list = {"per-epoch", "dispatch"};
   settings.self = "/bin/gcnbench";
   settings.profile = 3;
   settings.threads = 2;
@@ -42,7 +42,7 @@ TEST(BenchPlan, BackendRowsCarryTheirComputationTimingAndProfile) {
   EXPECT_FALSE(has(second, {"--profile", "3"}));
   EXPECT_TRUE(has(second, {"--seeds", "1"}));
 
-  settings.adj = "dense,sparse";
+  settings.adj = {"dense", "sparse"};
   const auto both = bench_computations(settings, config, {}, {});
   ASSERT_EQ(both.size(), 2u);
   EXPECT_EQ(backend_rows(settings, source, both, {}, config)[0].label, "gcnbench-cpu-ref/cpu/dense");
@@ -50,21 +50,21 @@ TEST(BenchPlan, BackendRowsCarryTheirComputationTimingAndProfile) {
 
 TEST(BenchPlan, RefusesWordsItDoesNotKnow) {
   BenchPlanSettings settings;
-  settings.timing_list = "per-epoch,hourly";
+  settings.timing_list = {"per-epoch", "hourly"};
   EXPECT_THROW(bench_timings(settings), Error);
   settings.timing_list.clear();
-  settings.adj = "dense,diagonal";
+  settings.adj = {"dense", "diagonal"};
   EXPECT_THROW(bench_computations(settings, preset_config("kipf"), {}, {}), Error);
-  settings.backends = "cpu-ref,gpu9";
+  settings.backends = {"cpu-ref", "gpu9"};
   EXPECT_THROW(check_backend_names(settings), Error);
-  settings.backends = "cpu-ref,cuda";  // known, even in a build without it: a skipped row
+  settings.backends = {"cpu-ref", "cuda"};  // known, even in a build without it: a skipped row
   EXPECT_NO_THROW(check_backend_names(settings));
 }
 
 TEST(BenchPlan, PeerRowsReadTheExportAndSayWhyTheyCannotRun) {
   BenchPlanSettings settings;
-  settings.peers = "torch-dense";
-  settings.peer_devices = "cpu";
+  settings.peers = {"torch-dense"};
+  settings.peer_devices = {"cpu"};
   settings.peers_dir = "/nonexistent-peers";
   const PlannedSource source{{"--dataset", "cora"}, "cora", "/tmp/problem"};
   const auto rows = peer_rows(settings, source, 9);

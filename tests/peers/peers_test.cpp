@@ -126,6 +126,45 @@ TEST_F(Peers, TorchDenseAndSparseAgreeFromTheSameWeights) {
           << key << " at epoch " << e;
 }
 
+// --compile: with torch >= 2 the compiled models follow the eager ones from the same weights
+// (dropout off: compiled code draws its masks with another generator) and report their compile
+// time apart; with an older torch (Debian 12's 1.13) the peer is skipped, saying why.
+TEST_F(Peers, TorchCompileFollowsEagerOrIsSkippedWithTheReason) {
+  if (!python_has("torch")) GTEST_SKIP() << python() << " has no torch";
+  SCOPED_TRACE("problem seed " + std::to_string(seed_));
+  const std::string weights = (dir_ / "init.json").string();
+  save_parameters(glorot_parameters(problem_.widths(), true, seed_), weights);
+  const bool has_compile =
+      std::system((python() + " -c 'import sys, torch; sys.exit(0 if hasattr(torch, \"compile\") else 1)'"
+                   " >/dev/null 2>&1").c_str()) == 0;
+  for (const std::string variant : {"dense", "sparse"}) {
+    SCOPED_TRACE("variant " + variant);
+    const std::string args = "--problem " + (dir_ / "problem").string() + " --variant " + variant +
+                             " --epochs 10 --dropout 0 --sync-every-epoch --threads 1 --init-weights " + weights;
+    const PeerResult compiled = run_peer("torch_gcn.py", args + " --compile");
+    if (!has_compile) {
+      ASSERT_EQ(compiled.exit_code, 3);
+      ASSERT_EQ(compiled.lines.size(), 1u);
+      EXPECT_EQ(compiled.lines[0].at("event"), "skipped");
+      EXPECT_EQ(compiled.lines[0].at("implementation"), "torch-" + variant + "-compile");
+      EXPECT_NE(compiled.lines[0].at("reason").get<std::string>().find("torch >= 2.0"), std::string::npos);
+      continue;
+    }
+    const PeerResult eager = run_peer("torch_gcn.py", args);
+    ASSERT_EQ(compiled.exit_code, 0);
+    ASSERT_EQ(eager.exit_code, 0);
+    ASSERT_EQ(compiled.lines.size(), 10u + 2);
+    const json& summary = compiled.lines.back();
+    EXPECT_EQ(summary.at("implementation"), "torch-" + variant + "-compile");
+    EXPECT_GT(summary.at("compile_ms").get<double>(), 0.0);
+    EXPECT_TRUE(eager.lines.back().at("compile_ms").is_null());
+    // Fused kernels sum in another order: the same 1e-5 as dense against sparse.
+    for (size_t e = 0; e < 10; ++e)
+      EXPECT_NEAR(compiled.lines[e].at("train_loss").get<double>(), eager.lines[e].at("train_loss").get<double>(), 1e-5)
+          << "epoch " << e;
+  }
+}
+
 // --timing dispatch: every epoch timed (the issuing only), the summary says so, and the metrics
 // are still those of every epoch.
 TEST_F(Peers, DispatchTimingTimesEveryEpochAndSaysSo) {

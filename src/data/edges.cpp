@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/memory.hpp"
@@ -11,20 +12,29 @@ namespace gcn {
 namespace detail {
 
 void sort_dedupe_rows(Csr<float>& a) {
-  int64_t write = 0;
+  // Rows are sorted on all cores; each row's result does not depend on the thread count.
+  std::vector<int64_t> kept(static_cast<size_t>(a.rows) + 1, 0);
+#pragma omp parallel for schedule(dynamic, 4096)
   for (int64_t r = 0; r < a.rows; ++r) {
     const auto begin = a.col.begin() + a.row_ptr[r];
     const auto end = a.col.begin() + a.row_ptr[r + 1];
     std::sort(begin, end);
-    const int64_t kept = std::unique(begin, end) - begin;
-    if (write != a.row_ptr[r]) std::copy(begin, begin + kept, a.col.begin() + write);  // slides left
-    a.row_ptr[r] = write;
-    write += kept;
+    kept[r + 1] = std::unique(begin, end) - begin;
   }
-  a.row_ptr[a.rows] = write;
-  a.col.resize(static_cast<size_t>(write));
-  a.col.shrink_to_fit();
-  a.val.assign(static_cast<size_t>(write), 1.0f);
+  for (int64_t r = 0; r < a.rows; ++r) kept[r + 1] += kept[r];
+  if (kept[a.rows] != a.row_ptr[a.rows]) {
+    // Repeats were dropped: close the gaps into a new array (a row's new place can overlap an
+    // earlier row's old one, so in place it would need one thread). Both arrays live at once, as
+    // col and val do afterwards.
+    std::vector<int32_t> col(static_cast<size_t>(kept[a.rows]));
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (int64_t r = 0; r < a.rows; ++r)
+      std::copy(a.col.begin() + a.row_ptr[r], a.col.begin() + a.row_ptr[r] + (kept[r + 1] - kept[r]),
+                col.begin() + kept[r]);
+    a.col = std::move(col);
+  }
+  a.row_ptr = std::move(kept);
+  a.val.assign(a.col.size(), 1.0f);
 }
 
 }  // namespace detail

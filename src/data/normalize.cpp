@@ -1,5 +1,6 @@
 #include "data/normalize.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -15,18 +16,24 @@ namespace gcn {
 Csr<float> normalized_adjacency(const Csr<float>& adjacency) {
   const Csr<float>& a = adjacency;
   if (a.rows != a.cols)
-    fail("normalized_adjacency: adjacency is " + std::to_string(a.rows) + " x " + std::to_string(a.cols) + ", not square");
+    fail("normalized_adjacency: adjacency is " + std::to_string(a.rows) + " x " + std::to_string(a.cols) +
+         ", not square");
   const int64_t n = a.rows;
   std::vector<double> inv_sqrt_degree(static_cast<size_t>(n));
+  // The first self loop found, if any (an exception cannot leave an OpenMP loop).
+  int64_t self_loop = n;
+#pragma omp parallel for schedule(static) reduction(min : self_loop)
   for (int64_t i = 0; i < n; ++i) {
     double degree = 1.0;  // the added self loop
     for (int64_t k = a.row_ptr[i]; k < a.row_ptr[i + 1]; ++k) {
-      if (a.col[k] == i) fail("normalized_adjacency: the adjacency already has a self loop on node " + std::to_string(i));
+      if (a.col[k] == i) self_loop = std::min(self_loop, i);
       degree += a.val[k];
     }
     // Kipf and PyG map an infinite D^-1/2 (degree 0, only with negative weights) to 0.
     inv_sqrt_degree[i] = degree > 0 ? 1.0 / std::sqrt(degree) : 0.0;
   }
+  if (self_loop < n)
+    fail("normalized_adjacency: the adjacency already has a self loop on node " + std::to_string(self_loop));
   Csr<float> out;
   out.rows = out.cols = n;
   out.row_ptr.resize(static_cast<size_t>(n) + 1);

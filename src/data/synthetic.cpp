@@ -1,7 +1,9 @@
 // Seeded synthetic graphs: a planted partition (stochastic block model) with class-correlated
 // features, for benchmarking at sizes no public dataset has. Deterministic for a spec on every
-// machine (gcn::Rng only, no <random> distributions), O(edges) time and memory.
+// machine and for any thread count (gcn::Rng only, no <random> distributions; one stream per node),
+// O(edges) time and memory, on all cores (OpenMP).
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -331,20 +333,29 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
   Csr<float>& a = data.adjacency;
   a.rows = a.cols = n;
   a.row_ptr.assign(static_cast<size_t>(n) + 1, 0);
+  // Both passes run on all cores. The counts are sums (the same in any order); the scatter's order
+  // within a row is not, but sort_dedupe_rows sorts every row, so the result is the same bytes
+  // for any thread count.
+  const auto count = [](int64_t& slot) { std::atomic_ref<int64_t>(slot).fetch_add(1, std::memory_order_relaxed); };
+#pragma omp parallel for schedule(dynamic, 8192)
   for (int64_t i = 0; i < n; ++i)
     for_each_edge(i, [&](int32_t j) {
-      ++a.row_ptr[i + 1];
-      ++a.row_ptr[static_cast<size_t>(j) + 1];
+      count(a.row_ptr[i + 1]);
+      count(a.row_ptr[static_cast<size_t>(j) + 1]);
     });
   for (int64_t i = 0; i < n; ++i) a.row_ptr[i + 1] += a.row_ptr[i];
   a.col.resize(checked_element_count(a.row_ptr[n], 1, 2 * sizeof(float), "synthetic adjacency entries",
                                      "ask for fewer nodes or a lower degree"));
   {
     std::vector<int64_t> next(a.row_ptr.begin(), a.row_ptr.end() - 1);
+    const auto slot = [&](int64_t row) {
+      return static_cast<size_t>(std::atomic_ref<int64_t>(next[row]).fetch_add(1, std::memory_order_relaxed));
+    };
+#pragma omp parallel for schedule(dynamic, 8192)
     for (int64_t i = 0; i < n; ++i)
       for_each_edge(i, [&](int32_t j) {
-        a.col[static_cast<size_t>(next[i]++)] = j;
-        a.col[static_cast<size_t>(next[j]++)] = static_cast<int32_t>(i);
+        a.col[slot(i)] = j;
+        a.col[slot(j)] = static_cast<int32_t>(i);
       });
   }
   detail::sort_dedupe_rows(a);
@@ -380,6 +391,7 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
     const double boost = c * q / (1 - q);
     x.col.resize(entries);
     x.val.resize(entries);
+#pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {
       Rng rng = stream_rng(spec.seed, FeatureStream, static_cast<uint64_t>(i));
       const int32_t label = data.labels[i];
@@ -397,27 +409,36 @@ Dataset generate_synthetic(const SyntheticSpec& spec) {
     // probability q (above), else from all columns. With k draws a row has about k*q extra hits
     // in its own block against a spread of sqrt(k/C): about one spread for rows of up to 30 words.
     const auto max_per_row = static_cast<int64_t>(std::ceil(per_row));
-    x.col.reserve(checked_element_count(n, max_per_row, sizeof(float) + sizeof(int32_t), "synthetic sparse features",
-                                        "ask for fewer features or a lower density"));
-    for (int64_t i = 0; i < n; ++i) {
+    checked_element_count(n, max_per_row, sizeof(float) + sizeof(int32_t), "synthetic sparse features",
+                          "ask for fewer features or a lower density");
+    // Two passes over the same per-node streams on all cores: the draws per row, then the columns
+    // into their rows; sort_dedupe_rows then sorts and dedupes each row, as for the adjacency.
+    // row_stream gives a row's stream after its first draw, the number of columns it draws.
+    const auto row_stream = [&](int64_t i, int64_t& draws) {
       Rng rng = stream_rng(spec.seed, FeatureStream, static_cast<uint64_t>(i));
+      draws = stochastic_round(per_row, rng);
+      return rng;
+    };
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) row_stream(i, x.row_ptr[i + 1]);
+    for (int64_t i = 0; i < n; ++i) x.row_ptr[i + 1] += x.row_ptr[i];
+    x.col.resize(static_cast<size_t>(x.row_ptr[n]));
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t draws = 0;
+      Rng rng = row_stream(i, draws);
       const int64_t label = data.labels[i];
       const int64_t block_begin = label * f / c;
       const int64_t block_size = std::max<int64_t>(1, (label + 1) * f / c - block_begin);
-      const int64_t draws = stochastic_round(per_row, rng);
-      const size_t row_begin = x.col.size();
       for (int64_t d = 0; d < draws; ++d) {
         const bool in_block = rng.uniform() < q;
         const int64_t k =
             in_block ? column_perm[block_begin + static_cast<int64_t>(rng.below(static_cast<uint64_t>(block_size)))]
                      : static_cast<int64_t>(rng.below(static_cast<uint64_t>(f)));
-        x.col.push_back(static_cast<int32_t>(k));
+        x.col[static_cast<size_t>(x.row_ptr[i] + d)] = static_cast<int32_t>(k);
       }
-      std::sort(x.col.begin() + static_cast<int64_t>(row_begin), x.col.end());
-      x.col.erase(std::unique(x.col.begin() + static_cast<int64_t>(row_begin), x.col.end()), x.col.end());
-      x.row_ptr[i + 1] = static_cast<int64_t>(x.col.size());
     }
-    x.val.assign(x.col.size(), 1.0f);
+    detail::sort_dedupe_rows(x);
   }
 
   data.split = make_split(data.labels, c);

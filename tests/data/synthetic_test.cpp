@@ -1,6 +1,7 @@
 // `--synthetic nodes=N,degree=D,features=F,classes=C,seed=S`: the spec parser's refusals, the
 // generator's determinism and graph invariants, its memory checks, and that a GCN learns it.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -151,6 +152,22 @@ TEST(Synthetic, SameSeedGivesTheSameGraphAndFeatures) {
     SCOPED_TRACE(spec);
     expect_identical(synthetic(spec), synthetic(spec));
   }
+}
+
+// The generator runs on all cores; a spec must give the same bytes on 1 thread as on 4 (the
+// graphs are larger than the parallel loops' chunks, so every thread gets rows).
+TEST(Synthetic, ThreadCountDoesNotChangeTheGraph) {
+  const int before = omp_get_max_threads();
+  for (const char* spec : {"nodes=70000,degree=12,features=8,classes=5,seed=3",
+                           "nodes=70000,degree=5,features=400,classes=5,seed=3,density=0.02"}) {
+    SCOPED_TRACE(spec);
+    omp_set_num_threads(1);
+    const Dataset one = synthetic(spec);
+    omp_set_num_threads(4);
+    const Dataset four = synthetic(spec);
+    expect_identical(one, four);
+  }
+  omp_set_num_threads(before);
 }
 
 TEST(Synthetic, DifferentSeedGivesADifferentGraph) {

@@ -6,14 +6,16 @@
 
 #include "cli/commands.hpp"
 #include "cli/flag_checks.hpp"
+#include "cli/options.hpp"
 #include "core/error.hpp"
 #include "data/loaders.hpp"
+#include "data/reorder.hpp"
 
 namespace gcn::cli {
 
 void add_convert_command(CLI::App& app) {
   struct Convert {
-    std::string in, synthetic, out;
+    std::string in, synthetic, out, reorder = "none";
     bool force = false;
   };
   auto command = std::make_shared<Convert>();
@@ -28,20 +30,31 @@ void add_convert_command(CLI::App& app) {
       ->required()
       ->check(non_empty_path());
   sub->add_flag("--force", command->force, "Overwrite the files of an existing --out directory");
+  add_reorder_option(*sub, command->reorder);
   sub->callback([command] {
     if (command->in.empty() == command->synthetic.empty()) fail("convert takes one graph: IN or --synthetic SPEC");
     std::error_code ec;
     if (!command->force && std::filesystem::exists(std::filesystem::path(command->out) / "meta.txt", ec))
       fail("--out " + command->out + " already holds a dataset (meta.txt); pass --force to overwrite it");
     const std::string format = command->in.empty() ? "synthetic" : dataset_format(command->in);
-    const Dataset data = command->in.empty() ? generate_synthetic(parse_synthetic_spec(command->synthetic))
-                                             : load_dataset_path(command->in);
+    std::vector<int32_t> order;
+    const Dataset data =
+        renumbered_for_locality(command->in.empty() ? generate_synthetic(parse_synthetic_spec(command->synthetic))
+                                                    : load_dataset_path(command->in),
+                                command->reorder, &order);
     write_text_dataset(data, command->out);
+    // The renumbering's inverse, for mapping anything computed on the written graph back to IN's
+    // ids; not part of the text format (its loader ignores the file).
+    const std::filesystem::path order_path = std::filesystem::path(command->out) / kNodeOrderFile;
+    if (!order.empty())
+      write_node_order(order, order_path.string());
+    else
+      std::filesystem::remove(order_path, ec);  // a stale one from before --force would mislead
     std::cerr << "read " << (command->in.empty() ? command->synthetic : command->in) << " (" << format
               << "): " << data.num_nodes << " nodes, " << data.num_undirected_edges() << " edges, " << data.num_features
               << " features, " << data.num_classes << " classes, split " << data.count(Split::Train) << " / "
               << data.count(Split::Val) << " / " << data.count(Split::Test) << "; wrote " << command->out
-              << " (text format)\n";
+              << " (text format" << (order.empty() ? "" : ", and " + std::string(kNodeOrderFile)) << ")\n";
   });
 }
 

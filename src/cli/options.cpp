@@ -1,15 +1,36 @@
 #include "cli/options.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 #include "bench/peers.hpp"
 #include "cli/flag_checks.hpp"
 #include "core/error.hpp"
 #include "data/loaders.hpp"
+#include "data/reorder.hpp"
 
 namespace gcn::cli {
+
+namespace {
+
+constexpr const char* kReorderHelp =
+    "Renumber the nodes for locality before normalization: none (the loader's order), degree (highest first), "
+    "rcm (reverse Cuthill-McKee), community (label propagation); every backend and peer trains on the renumbered "
+    "graph, named NAME+METHOD";
+
+const CLI::IsMember& reorder_methods() {
+  static const CLI::IsMember methods({"none", "degree", "rcm", "community"});
+  return methods;
+}
+
+}  // namespace
+
+void add_reorder_option(CLI::App& app, std::string& reorder) {
+  app.add_option("--reorder", reorder, kReorderHelp)->capture_default_str()->check(reorder_methods());
+}
 
 void add_data_options(CLI::App& app, DataOptions& options) {
   auto* dataset = app.add_option("--dataset", options.dataset,
@@ -28,6 +49,7 @@ void add_data_options(CLI::App& app, DataOptions& options) {
                         ->check(non_empty_path());
   app.add_flag("--allow-edgeless", options.allow_edgeless,
                "Train even when the graph has no edge after loading (then a GCN is a per-node MLP)");
+  add_reorder_option(app, options.reorder);
   dataset->excludes(data)->excludes(synthetic);
   data->excludes(synthetic);
 }
@@ -59,13 +81,28 @@ Dataset load_dataset(const DataOptions& options) {
          ": the graph has no edge after loading (an empty file, or every citation names an unknown paper); "
          "pass --allow-edgeless to train on it anyway");
   }
+  return renumbered_for_locality(std::move(data), options.reorder);
+}
+
+Dataset renumbered_for_locality(Dataset data, const std::string& reorder, std::vector<int32_t>* order) {
+  const Reorder how = parse_reorder(reorder);
+  if (how == Reorder::None) return data;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<int32_t> new_order = node_order(data.adjacency, how);
+  data = renumbered(std::move(data), new_order);
+  data.name += std::string("+") + to_string(how);
+  std::fprintf(stderr, "gcnbench: nodes renumbered by %s in %.3f s\n", to_string(how),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (order) *order = std::move(new_order);
   return data;
 }
 
 std::string describe_data_source(const DataOptions& options) {
-  if (!options.synthetic.empty()) return "synthetic:" + options.synthetic;
-  if (!options.data_path.empty()) return options.data_path;
-  return options.dataset.empty() ? "cora" : options.dataset;
+  const std::string graph = !options.synthetic.empty()   ? "synthetic:" + options.synthetic
+                            : !options.data_path.empty() ? options.data_path
+                            : options.dataset.empty()    ? "cora"
+                                                         : options.dataset;
+  return options.reorder == "none" ? graph : graph + "+" + options.reorder;
 }
 
 void ModelOptions::add_to(CLI::App& app, const std::string& default_preset) {
@@ -224,6 +261,9 @@ void SourceFlags::add_to(CLI::App& app) {
   app.add_option("--data", data_paths, "Dataset directory, PATH/NAME.content or an edge list (repeatable)")->check(non_empty_path());
   app.add_option("--synthetic", synthetics, "Synthetic graph nodes=N,degree=D,features=F,classes=C,seed=S (repeatable)");
   app.add_flag("--allow-edgeless", allow_edgeless, "Run even a graph with no edge after loading");
+  app.add_option("--reorder", reorders, std::string(kReorderHelp) + " (comma list: each graph under each method)")
+      ->delimiter(',')
+      ->check(reorder_methods());
 }
 
 std::vector<DataSource> SourceFlags::sources() const {
@@ -257,7 +297,16 @@ std::vector<DataSource> SourceFlags::sources() const {
       s.options.allow_edgeless = true;
       s.words.push_back("--allow-edgeless");
     }
-  return list;
+  if (reorders.empty()) return list;
+  std::vector<DataSource> renumbered;
+  for (const DataSource& s : list)
+    for (const std::string& how : reorders) {
+      DataSource r = s;
+      r.options.reorder = how;
+      if (how != "none") r.words.insert(r.words.end(), {"--reorder", how});
+      renumbered.push_back(std::move(r));
+    }
+  return renumbered;
 }
 
 }  // namespace gcn::cli

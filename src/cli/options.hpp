@@ -20,17 +20,21 @@ constexpr int64_t kMaxHidden = int64_t{1} << 20;
 constexpr int64_t kMaxEpochs = 10'000'000;
 
 struct DataOptions {
-  std::string dataset;          // --dataset cora|citeseer
-  std::string data_path;        // --data DIR or PATH/name.content
-  std::string synthetic;        // --synthetic SPEC
-  bool allow_edgeless = false;  // --allow-edgeless: a graph without edges is not an error
+  std::string dataset;           // --dataset cora|citeseer
+  std::string data_path;         // --data DIR or PATH/name.content
+  std::string synthetic;         // --synthetic SPEC
+  bool allow_edgeless = false;   // --allow-edgeless: a graph without edges is not an error
+  std::string reorder = "none";  // --reorder none|degree|rcm|community (data/reorder.hpp)
 };
 
 void add_data_options(CLI::App& app, DataOptions& options);
+// --reorder none|degree|rcm|community, as every command that loads a graph takes it.
+void add_reorder_option(CLI::App& app, std::string& reorder);
 
 // The graphs of a benchmark (bench, ops): --dataset (a comma list, repeatable), --data and
-// --synthetic (repeatable), --allow-edgeless. sources() lists them in that order, Cora when none
-// is given; each source's `words` select it on a child's command line.
+// --synthetic (repeatable), --allow-edgeless, --reorder (a comma list). sources() lists them in
+// that order, each graph once per --reorder method, Cora when none is given; each source's
+// `words` select it on a child's command line.
 struct DataSource {
   std::vector<std::string> words;
   DataOptions options;
@@ -38,12 +42,16 @@ struct DataSource {
 struct SourceFlags {
   std::vector<std::string> datasets, data_paths, synthetics;
   bool allow_edgeless = false;
+  std::vector<std::string> reorders;  // --reorder none,rcm: every graph once per method
   void add_to(CLI::App& app);
   std::vector<DataSource> sources() const;
 };
 // Exactly one source must be given; "cora" when none is. A graph with no edge after loading (an
 // empty .cites file, citations that all name unknown papers) is an error unless allowed.
 Dataset load_dataset(const DataOptions& options);
+// `data` renumbered by --reorder's method (data/reorder.hpp), with the time it took on stderr;
+// `order`, when given, receives order[new id] = the loader's id (empty for none).
+Dataset renumbered_for_locality(Dataset data, const std::string& reorder, std::vector<int32_t>* order = nullptr);
 // A short label for reports: "cora", the directory name, or the synthetic name.
 std::string describe_data_source(const DataOptions& options);
 

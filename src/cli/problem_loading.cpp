@@ -8,6 +8,7 @@
 #include "core/memory.hpp"
 #include "data/graph_shape.hpp"
 #include "data/loaders.hpp"
+#include "data/reorder.hpp"
 
 namespace gcn::cli {
 namespace {
@@ -97,6 +98,7 @@ std::optional<Problem> load_problem(const DataOptions& data, const ModelConfig& 
   if (const uint64_t available = available_memory_bytes(); available != 0)
     request.host_limit_bytes = request.baseline_bytes + available;
   request.device_limit_bytes = check.device_free_bytes;
+  request.reorder = parse_reorder(data.reorder);
   std::optional<Dataset> dataset;
   if (!data.synthetic.empty()) {
     request.shape = expected_shape(parse_synthetic_spec(data.synthetic));

@@ -146,6 +146,7 @@ struct VerifyCommand {
     if (!data.data_path.empty()) data_words = {"--data", data.data_path};
     if (!data.synthetic.empty()) data_words = {"--synthetic", data.synthetic};
     if (data.allow_edgeless) data_words.push_back("--allow-edgeless");
+    if (data.reorder != "none") data_words.insert(data_words.end(), {"--reorder", data.reorder});
     const std::string self = self_executable().string();
 
     bool all_passed = true;

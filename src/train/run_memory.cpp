@@ -86,6 +86,10 @@ RunMemoryEstimate estimate_run_memory(const RunMemoryRequest& r) {
     const MemoryItems generating = synthetic_generation_memory(s, r.source);
     e.host.push_back(phase("generates the graph", r.baseline_bytes, {&generating}));
   }
+  if (r.reorder != Reorder::None) {
+    const MemoryItems renumbering = renumbering_memory(s, r.reorder, r.source);
+    e.host.push_back(phase("renumbers the nodes", r.baseline_bytes, {&dataset, &renumbering}));
+  }
   e.host.push_back(phase("normalizes the adjacency", r.baseline_bytes, {&dataset, &normalizing}));
   if (r.backend.empty()) {
     e.host.push_back(phase("holds the problem", r.baseline_bytes, {&problem}));

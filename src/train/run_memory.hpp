@@ -12,6 +12,7 @@
 
 #include "backends/memory_footprint.hpp"
 #include "data/graph_shape.hpp"
+#include "data/reorder.hpp"
 #include "model/config.hpp"
 
 namespace gcn {
@@ -23,6 +24,7 @@ struct RunMemoryRequest {
   BackendOptions options;
   std::string source;                    // what sets the graph's size, for messages ("--synthetic ...", a path)
   bool generated_here = false;           // a synthetic graph this process will generate
+  Reorder reorder = Reorder::None;       // --reorder: the nodes are renumbered after loading
   bool initial_parameters_held = false;  // --init-weights: one more copy of the parameters
   uint64_t baseline_bytes = 0;           // this process's resident memory before the dataset
   uint64_t host_limit_bytes = 0;         // baseline + what can still be taken (0: unknown)

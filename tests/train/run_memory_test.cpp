@@ -41,7 +41,7 @@ struct Shape {
 
 // Each a few hundred MB, so that the process's own ~10 MB is noise; each exercises a different
 // dominant term: a sparse graph with sparse features, dense adjacency, dense features, wide
-// hidden layers, and a graph whose peak is the normalization.
+// hidden layers, a graph whose peak is the normalization, and one renumbered by RCM.
 const std::vector<Shape>& shapes() {
   static const std::vector<Shape> list = {
       {"SparseGraph", {"--synthetic", "nodes=200000,degree=40,features=500,classes=8,seed=0,density=0.02"}},
@@ -52,6 +52,9 @@ const std::vector<Shape>& shapes() {
        {"--synthetic", "nodes=40000,degree=10,features=100,classes=8,seed=0,density=0.1", "--hidden", "1024"}},
       {"NormalizationPeak",
        {"--synthetic", "nodes=200000,degree=100,features=16,classes=4,seed=1,density=0.25", "--hidden", "8"}},
+      {"RenumberedGraph",
+       {"--synthetic", "nodes=200000,degree=60,features=16,classes=4,seed=1,density=0.25", "--hidden", "8",
+        "--reorder", "rcm"}},
   };
   return list;
 }
